@@ -1,0 +1,3 @@
+"""formcheck: camera-based form checker for hip internal-rotation rehab."""
+
+__version__ = "0.1.0"

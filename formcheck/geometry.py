@@ -1,0 +1,362 @@
+"""Pure, vectorised joint-angle geometry over MediaPipe landmarks.
+
+Every function takes arrays with any leading shape (frames, ...) and the
+landmark axis of size 33 (see :mod:`formcheck.landmarks` for axes and units),
+and returns one value per leading index. Angles are in **degrees**. A value is
+NaN whenever a landmark it needs has visibility below
+:data:`~formcheck.landmarks.VISIBILITY_THRESHOLD` (never 0).
+
+``side`` is ``"L"`` or ``"R"``: the person's anatomical side.
+
+Example:
+    >>> import numpy as np
+    >>> from formcheck.landmarks import HIP, KNEE, ANKLE
+    >>> xy = np.zeros((33, 2)); vis = np.ones(33)
+    >>> xy[HIP["L"]] = (100, 100); xy[KNEE["L"]] = (100, 200); xy[ANKLE["L"]] = (200, 200)
+    >>> round(float(knee_flexion(xy, vis, "L")))
+    90
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from formcheck.landmarks import (
+    ANKLE,
+    FOOT,
+    HEEL,
+    HIP,
+    KNEE,
+    SHOULDER,
+    SIDES,
+    VISIBILITY_THRESHOLD,
+)
+
+
+def _other(side: str) -> str:
+    return "R" if side == "L" else "L"
+
+
+def _mask(vis: np.ndarray, idx: Sequence[int], thr: float = VISIBILITY_THRESHOLD) -> np.ndarray:
+    """True where every landmark in ``idx`` is visible enough."""
+    return np.all(vis[..., list(idx)] >= thr, axis=-1)
+
+
+def _masked(value: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    out = np.asarray(value, dtype=float).copy()
+    out[~ok] = np.nan
+    return out if out.ndim else out[()]
+
+
+def angle_at(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle ABC at vertex ``b`` in degrees (0..180), for 2D or 3D points ``(..., D)``."""
+    u = a - b
+    v = c - b
+    nu = np.linalg.norm(u, axis=-1)
+    nv = np.linalg.norm(v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.sum(u * v, axis=-1) / (nu * nv)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def signed_angle_2d(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Signed angle from 2D vector ``u`` to ``v`` in degrees (-180..180], image axes.
+
+    Positive is clockwise on screen (image y points down).
+    """
+    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    dot = np.sum(u * v, axis=-1)
+    return np.degrees(np.arctan2(cross, dot))
+
+
+def _medial_sign(xy: np.ndarray, side: str) -> np.ndarray:
+    """+1 where the body's midline lies toward image +x from ``side``'s hip, else -1."""
+    dx = xy[..., HIP[_other(side)], 0] - xy[..., HIP[side], 0]
+    return np.where(dx >= 0, 1.0, -1.0)
+
+
+def knee_flexion(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
+    """Knee flexion: 180 minus the image angle hip-knee-ankle (0 = straight leg)."""
+    h, k, a = HIP[side], KNEE[side], ANKLE[side]
+    val = 180.0 - angle_at(xy[..., h, :], xy[..., k, :], xy[..., a, :])
+    return _masked(val, _mask(vis, (h, k, a)))
+
+
+def hip_flexion(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
+    """Hip flexion: 180 minus the image angle shoulder-hip-knee (0 = trunk and thigh in line)."""
+    s, h, k = SHOULDER[side], HIP[side], KNEE[side]
+    val = 180.0 - angle_at(xy[..., s, :], xy[..., h, :], xy[..., k, :])
+    return _masked(val, _mask(vis, (s, h, k)))
+
+
+def knee_valgus(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
+    """Frontal-plane projection angle (FPPA) of the knee, front view.
+
+    The deviation of the shank (knee->ankle) from the line of the thigh
+    (hip->knee), in degrees; positive when the knee falls toward the body's
+    midline (valgus), negative when it bows outward (varus).
+    """
+    h, k, a = HIP[side], KNEE[side], ANKLE[side]
+    hip, knee, ankle = xy[..., h, :], xy[..., k, :], xy[..., a, :]
+    dev = 180.0 - angle_at(hip, knee, ankle)
+    # Which side of the hip->ankle line the knee lies on, toward the midline or not.
+    line = ankle - hip
+    rel = knee - hip
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.sum(rel * line, axis=-1) / np.sum(line * line, axis=-1)
+    foot_of_perp = hip + t[..., None] * line
+    offset_x = knee[..., 0] - foot_of_perp[..., 0]
+    sign = np.where(offset_x * _medial_sign(xy, side) >= 0, 1.0, -1.0)
+    return _masked(sign * dev, _mask(vis, (h, k, a, HIP[_other(side)])))
+
+
+def knee_drop(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
+    """Shank tilt from vertical: angle of the ankle->knee vector from image-up.
+
+    0 = shank upright, 90 = knee level with the ankle (on the floor). Positive
+    when the knee leans toward the body's midline, negative when it drops outward.
+    """
+    k, a = KNEE[side], ANKLE[side]
+    d = xy[..., k, :] - xy[..., a, :]
+    medial = d[..., 0] * _medial_sign(xy, side)
+    up = -d[..., 1]
+    val = np.degrees(np.arctan2(medial, up))
+    return _masked(val, _mask(vis, (k, a, HIP["L"], HIP["R"])))
+
+
+def knee_ankle_ratio(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Distance between the knees divided by distance between the ankles (image plane)."""
+    kl, kr, al, ar = KNEE["L"], KNEE["R"], ANKLE["L"], ANKLE["R"]
+    dk = np.linalg.norm(xy[..., kl, :] - xy[..., kr, :], axis=-1)
+    da = np.linalg.norm(xy[..., al, :] - xy[..., ar, :], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        val = dk / da
+    ok = _mask(vis, (kl, kr, al, ar)) & (da > 1e-6)
+    return _masked(val, ok)
+
+
+def _mid(p: np.ndarray, a: int, b: int) -> np.ndarray:
+    return 0.5 * (p[..., a, :] + p[..., b, :])
+
+
+def trunk_inclination(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Angle of the hip-midpoint->shoulder-midpoint vector from image vertical (0..180).
+
+    0 = upright trunk, 90 = horizontal (e.g. a deep hip hinge seen from the side).
+    """
+    sh = _mid(xy, SHOULDER["L"], SHOULDER["R"])
+    hp = _mid(xy, HIP["L"], HIP["R"])
+    d = sh - hp
+    val = np.degrees(np.arctan2(np.abs(d[..., 0]), -d[..., 1]))
+    return _masked(val, _mask(vis, (SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"])))
+
+
+def line_yaw(world: np.ndarray, left: int, right: int) -> np.ndarray:
+    """Yaw of the right->left line about the vertical axis, degrees (-180..180].
+
+    0 when the line is parallel to the image x axis with the person facing the
+    camera; positive when the person's left end is farther from the camera
+    (the body turned toward its own left).
+    """
+    d = world[..., left, :] - world[..., right, :]
+    return np.degrees(np.arctan2(d[..., 2], d[..., 0]))
+
+
+def _wrap(deg: np.ndarray) -> np.ndarray:
+    return (np.asarray(deg) + 180.0) % 360.0 - 180.0
+
+
+def trunk_twist(world: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Trunk twist: yaw of the shoulder line minus yaw of the hip line (world landmarks).
+
+    Degrees, positive when the upper body is turned toward the person's left
+    relative to the pelvis. 3D estimate (world landmarks): see the report's
+    reliability notes.
+    """
+    sh = line_yaw(world, SHOULDER["L"], SHOULDER["R"])
+    hp = line_yaw(world, HIP["L"], HIP["R"])
+    return _masked(_wrap(sh - hp), _mask(vis, (SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"])))
+
+
+def pelvis_yaw(world: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Yaw of the hip line relative to the camera (0 = pelvis square to the camera).
+
+    Degrees, positive when turned toward the person's left. Pelvis *rotation*
+    during a set is this value minus its value at the start of the set.
+    """
+    return _masked(_wrap(line_yaw(world, HIP["L"], HIP["R"])), _mask(vis, (HIP["L"], HIP["R"])))
+
+
+def foot_turnout(world: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
+    """Foot turn-out: angle of heel->toe from the person's forward direction, degrees.
+
+    Measured about the vertical axis in world landmarks. Forward is
+    perpendicular to the hip line, toward the front of the body. Positive when
+    the toes point away from the midline (turned out), negative when turned in.
+    """
+    hl, hr, he, to = HIP["L"], HIP["R"], HEEL[side], FOOT[side]
+    h = world[..., hl, :] - world[..., hr, :]
+    h2 = np.stack([h[..., 0], h[..., 2]], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        h2 = h2 / np.linalg.norm(h2, axis=-1, keepdims=True)
+    # Rotate the right->left hip line by -90 deg in the x-z plane: facing the camera
+    # (h = +x) gives forward = -z (toward the camera).
+    fwd = np.stack([h2[..., 1], -h2[..., 0]], axis=-1)
+    lateral = h2 if side == "L" else -h2
+    f = world[..., to, :] - world[..., he, :]
+    f2 = np.stack([f[..., 0], f[..., 2]], axis=-1)
+    val = np.degrees(np.arctan2(np.sum(f2 * lateral, -1), np.sum(f2 * fwd, -1)))
+    return _masked(val, _mask(vis, (hl, hr, he, to)))
+
+
+def torso_length(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Image distance from hip midpoint to shoulder midpoint, pixels."""
+    d = _mid(xy, SHOULDER["L"], SHOULDER["R"]) - _mid(xy, HIP["L"], HIP["R"])
+    val = np.linalg.norm(d, axis=-1)
+    return _masked(val, _mask(vis, (SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"])))
+
+
+def knee_relative(xy: np.ndarray, vis: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Knee position relative to its hip in torso lengths: ``(dx, dy)``, image axes.
+
+    Used for the knee path in circles (quadruped). dy is positive downward.
+    """
+    scale = torso_length(xy, vis)
+    d = xy[..., KNEE[side], :] - xy[..., HIP[side], :]
+    ok = _mask(vis, (KNEE[side], HIP[side]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _masked(d[..., 0] / scale, ok), _masked(d[..., 1] / scale, ok)
+
+
+def pelvis_position(xy: np.ndarray, vis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hip midpoint in torso lengths from the image origin: ``(x, y)``.
+
+    Only differences over time are meaningful (pelvis circling, ball massage).
+    """
+    scale = torso_length(xy, vis)
+    m = _mid(xy, HIP["L"], HIP["R"])
+    ok = _mask(vis, (HIP["L"], HIP["R"]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _masked(m[..., 0] / scale, ok), _masked(m[..., 1] / scale, ok)
+
+
+# --------------------------------------------------------------------------- registry
+
+#: Metric name -> (unit, best view, short description). Sided metrics end in _L/_R.
+METRICS: dict[str, tuple[str, str, str]] = {}
+for _s in SIDES:
+    METRICS |= {
+        f"knee_flexion_{_s}": ("deg", "side", "180 - angle hip-knee-ankle"),
+        f"hip_flexion_{_s}": ("deg", "side", "180 - angle shoulder-hip-knee"),
+        f"knee_valgus_{_s}": ("deg", "front", "FPPA, + = knee toward midline"),
+        f"knee_drop_{_s}": ("deg", "front", "shank tilt from vertical, + = toward midline"),
+        f"foot_turnout_{_s}": ("deg", "front", "heel->toe from forward, + = turned out (3D)"),
+        f"knee_rel_x_{_s}": ("torso", "side", "knee x relative to hip, torso lengths"),
+        f"knee_rel_y_{_s}": ("torso", "side", "knee y relative to hip, torso lengths (down +)"),
+    }
+METRICS |= {
+    "knee_ankle_ratio": ("ratio", "front", "knee distance / ankle distance"),
+    "trunk_inclination": ("deg", "side", "trunk from vertical"),
+    "trunk_twist": ("deg", "front", "shoulder line vs hip line yaw, + = to the left (3D)"),
+    "pelvis_yaw": ("deg", "front", "hip line yaw vs camera, + = to the left (3D)"),
+    "pelvis_x": ("torso", "front", "hip midpoint x, torso lengths"),
+    "pelvis_y": ("torso", "front", "hip midpoint y, torso lengths"),
+}
+
+METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
+
+
+def compute_metrics(
+    xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Every catalogue metric for frames ``xy (..., 33, 2)``, ``vis (..., 33)``, ``world``.
+
+    Returns a dict ``name -> array (...)`` with the keys of :data:`METRIC_NAMES`.
+    3D metrics are NaN when ``world`` is None.
+    """
+    xy = np.asarray(xy, dtype=float)
+    vis = np.asarray(vis, dtype=float)
+    lead = xy.shape[:-2]
+    if world is None:
+        world = np.full((*lead, 33, 3), np.nan)
+    world = np.asarray(world, dtype=float)
+    out: dict[str, np.ndarray] = {}
+    for s in SIDES:
+        out[f"knee_flexion_{s}"] = knee_flexion(xy, vis, s)
+        out[f"hip_flexion_{s}"] = hip_flexion(xy, vis, s)
+        out[f"knee_valgus_{s}"] = knee_valgus(xy, vis, s)
+        out[f"knee_drop_{s}"] = knee_drop(xy, vis, s)
+        out[f"foot_turnout_{s}"] = foot_turnout(world, vis, s)
+        out[f"knee_rel_x_{s}"], out[f"knee_rel_y_{s}"] = knee_relative(xy, vis, s)
+    out["knee_ankle_ratio"] = knee_ankle_ratio(xy, vis)
+    out["trunk_inclination"] = trunk_inclination(xy, vis)
+    out["trunk_twist"] = trunk_twist(world, vis)
+    out["pelvis_yaw"] = pelvis_yaw(world, vis)
+    out["pelvis_x"], out["pelvis_y"] = pelvis_position(xy, vis)
+    return {k: np.asarray(out[k], dtype=float) for k in METRIC_NAMES}
+
+
+# --------------------------------------------------------------------- view & position
+
+VIEWS = ("front", "side", "other")
+POSITIONS = ("standing", "seated", "lying", "quadruped", "unknown")
+
+
+def body_width_ratio(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Larger of shoulder width and hip width (image) divided by torso length.
+
+    About 0.6-1.0 facing the camera, under about 0.3 side-on.
+    """
+    sw = np.linalg.norm(xy[..., SHOULDER["L"], :] - xy[..., SHOULDER["R"], :], axis=-1)
+    hw = np.linalg.norm(xy[..., HIP["L"], :] - xy[..., HIP["R"], :], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        val = np.maximum(sw, hw) / torso_length(xy, vis)
+    return _masked(val, _mask(vis, (SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"])))
+
+
+def estimate_view(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = None) -> np.ndarray:
+    """Camera view per frame: ``"front"``, ``"side"`` or ``"other"`` (strings array).
+
+    Uses the image width of shoulders/hips against torso length; where that is
+    ambiguous (0.3-0.45) the world-landmark yaw of the hip line decides.
+    ``"front"`` includes a camera at the feet looking along a lying body.
+    """
+    r = body_width_ratio(xy, vis)
+    view = np.full(r.shape, "other", dtype=object)
+    view[r >= 0.45] = "front"
+    view[r < 0.3] = "side"
+    if world is not None:
+        yaw = np.abs(np.asarray(pelvis_yaw(world, vis)))
+        amb = (r >= 0.3) & (r < 0.45)
+        view[amb & (yaw < 35)] = "front"
+        view[amb & (yaw > 55) & (yaw < 125)] = "side"
+    return view
+
+
+def estimate_position(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """Body position per frame: standing / seated / lying / quadruped / unknown.
+
+    Heuristic on image geometry in torso lengths: trunk inclination, how far
+    the ankles and knees are below the hips, and where the wrists are.
+    """
+    tl = torso_length(xy, vis)
+    incl = trunk_inclination(xy, vis)
+    hip_y = 0.5 * (xy[..., HIP["L"], 1] + xy[..., HIP["R"], 1])
+    sh_y = 0.5 * (xy[..., SHOULDER["L"], 1] + xy[..., SHOULDER["R"], 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ankle_below = (0.5 * (xy[..., ANKLE["L"], 1] + xy[..., ANKLE["R"], 1]) - hip_y) / tl
+        knee_below = (0.5 * (xy[..., KNEE["L"], 1] + xy[..., KNEE["R"], 1]) - hip_y) / tl
+        wrist_below = (0.5 * (xy[..., 15, 1] + xy[..., 16, 1]) - sh_y) / tl
+    pos = np.full(np.shape(tl), "unknown", dtype=object)
+    upright = incl < 60
+    flat = (incl >= 60) & (incl <= 120)
+    pos[upright & (ankle_below > 1.1)] = "standing"
+    pos[upright & (ankle_below <= 1.1)] = "seated"
+    pos[flat & (knee_below > 0.5) & (wrist_below > 0.5)] = "quadruped"
+    pos[flat & ~((knee_below > 0.5) & (wrist_below > 0.5))] = "lying"
+    # Hinging forward while standing: trunk tilted but ankles far below the hips.
+    pos[flat & (ankle_below > 1.3)] = "standing"
+    pos[np.isnan(tl) | np.isnan(incl)] = "unknown"
+    return pos

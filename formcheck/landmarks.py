@@ -1,0 +1,90 @@
+"""MediaPipe Pose landmark indices, skeleton edges and per-frame pose data.
+
+Conventions used across formcheck:
+
+- ``xy``: image landmarks in **pixels** of the displayed frame (x right, y down),
+  shape ``(..., 33, 2)``.
+- ``vis``: per-landmark visibility in [0, 1], shape ``(..., 33)``.
+- ``world``: metric landmarks in **metres**, origin at the hip midpoint, camera
+  axes (x toward image right, y toward image down, z away from the camera),
+  shape ``(..., 33, 3)``.
+- ``L``/``R`` always mean the person's anatomical left/right (MediaPipe's
+  "left" landmarks). In a front view the person's left appears on the image right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+N_LANDMARKS = 33
+
+NOSE = 0
+SHOULDER = {"L": 11, "R": 12}
+ELBOW = {"L": 13, "R": 14}
+WRIST = {"L": 15, "R": 16}
+HIP = {"L": 23, "R": 24}
+KNEE = {"L": 25, "R": 26}
+ANKLE = {"L": 27, "R": 28}
+HEEL = {"L": 29, "R": 30}
+FOOT = {"L": 31, "R": 32}  # foot index (toe tip)
+
+SIDES = ("L", "R")
+SIDE_NAMES = {"L": "left", "R": "right"}
+
+#: Body edges drawn by the overlay (index pairs).
+SKELETON: tuple[tuple[int, int], ...] = (
+    (11, 12), (11, 13), (13, 15), (12, 14), (14, 16),
+    (11, 23), (12, 24), (23, 24),
+    (23, 25), (25, 27), (27, 29), (29, 31), (27, 31),
+    (24, 26), (26, 28), (28, 30), (30, 32), (28, 32),
+)  # fmt: skip
+
+#: Visibility at or above which a landmark counts as seen.
+VISIBILITY_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class PoseFrame:
+    """One frame's pose: the chosen person's landmarks, or ``None`` when nobody was found.
+
+    ``t_s`` is the frame's presentation time in seconds from the start of the video.
+    ``n_people`` is how many people the model found (the tracked one is the most
+    central and largest).
+    """
+
+    index: int
+    t_s: float
+    width: int
+    height: int
+    xy: np.ndarray | None = None  # (33, 2) pixels
+    vis: np.ndarray | None = None  # (33,)
+    world: np.ndarray | None = None  # (33, 3) metres
+    n_people: int = 0
+
+    @property
+    def detected(self) -> bool:
+        """True when a person was found in this frame."""
+        return self.xy is not None
+
+
+def empty_arrays(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """NaN landmark arrays for ``n`` frames: ``(xy, vis, world)``; vis is 0."""
+    return (
+        np.full((n, N_LANDMARKS, 2), np.nan),
+        np.zeros((n, N_LANDMARKS)),
+        np.full((n, N_LANDMARKS, 3), np.nan),
+    )
+
+
+def stack_frames(frames: list[PoseFrame]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stack frames into ``(xy, vis, world)`` arrays; undetected frames are NaN / vis 0."""
+    xy, vis, world = empty_arrays(len(frames))
+    for i, f in enumerate(frames):
+        if f.xy is not None:
+            xy[i] = f.xy
+            vis[i] = f.vis
+            if f.world is not None:
+                world[i] = f.world
+    return xy, vis, world
