@@ -1,0 +1,242 @@
+"""The ``formcheck`` command line: analyze, exercises, bench.
+
+Every user error ends with exit status 2 and one line ``error: ...`` on
+stderr (never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+EXERCISE_IDS = (
+    "knee_to_knee",
+    "band_stretch",
+    "ball_massage",
+    "quadruped_band_circles",
+    "seated_internal_rotation",
+    "hip_hinge_rotation",
+    "standing_spine_twist",
+    "squat_valgus",
+)
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+class Progress:
+    """A one-line progress bar on stderr (only redrawn when the percentage changes)."""
+
+    def __init__(self, label: str, stream=None):
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self._last = -1
+        self._t0 = time.perf_counter()
+        self._step = 1 if getattr(stream, "isatty", lambda: False)() else 10
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if total:
+            pct = min(100, int(100 * done / total))
+            pct -= pct % self._step
+            if pct == self._last:
+                return
+            self._last = pct
+            bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+            msg = f"\r{self.label} [{bar}] {pct:3d}% {done}/{total} frames"
+        else:
+            if done % 15:
+                return
+            msg = f"\r{self.label} {done} frames"
+        fps = done / max(1e-9, time.perf_counter() - self._t0)
+        self.stream.write(f"{msg} ({fps:.1f} fps)")
+        self.stream.flush()
+
+    def done(self) -> None:
+        """End the progress line."""
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _parse_settings(items: list[str]) -> dict:
+    out: dict = {}
+    for it in items:
+        if "=" not in it:
+            raise UserError(f"--set takes NAME=VALUE, got {it!r} (e.g. --set hold_target_s=20)")
+        k, v = it.split("=", 1)
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            out[k.strip()] = v.strip()
+    return out
+
+
+def _summary_lines(report: dict) -> list[str]:
+    """A short human summary of a report (stdout of `formcheck analyze`)."""
+    v = report["video"]
+    lines = [
+        f"{v['path']}: {v['duration_s']:.1f} s, {v['width']}x{v['height']}, "
+        f"{v['fps']:.1f} fps; person found in {100 * report['detection_rate']:.0f}% of frames",
+    ]
+    res = report.get("result")
+    if res:
+        try:
+            from formcheck.summary import summary_lines
+
+            lines += summary_lines(res)
+        except ImportError:  # pragma: no cover - engine summary not available
+            pass
+    for w in report.get("warnings", []):
+        lines.append(f"warning: {w}")
+    return lines
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from formcheck.session import analyze_video
+
+    video = Path(args.video)
+    if not video.exists():
+        raise UserError(f"{video}: file not found")
+    if args.exercise is not None and args.exercise not in EXERCISE_IDS:
+        raise UserError(
+            f"unknown exercise {args.exercise!r}; choose one of: {', '.join(EXERCISE_IDS)}"
+        )
+    settings = _parse_settings(args.set or [])
+    if args.settings_from:
+        try:
+            side = json.loads(Path(args.settings_from).read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            raise UserError(f"cannot read settings from {args.settings_from}: {e}") from None
+        settings = {**side.get("settings", side), **settings}
+    out = Path(args.out) if args.out else Path("out") / video.stem
+    bar = Progress(f"analysing {video.name}") if not args.quiet else None
+    res = analyze_video(
+        video,
+        args.exercise,
+        out,
+        side=args.side,
+        settings=settings,
+        progress=bar,
+        write_video=not args.no_video,
+        max_seconds=args.max_seconds,
+    )
+    if bar:
+        bar.done()
+    for line in _summary_lines(res.report):
+        print(line)
+    outputs = [res.report_path, res.csv_path] + ([res.video_path] if res.video_path else [])
+    print("wrote " + ", ".join(str(o) for o in outputs))
+    return 0
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    try:
+        from formcheck.exercises import CATALOGUE
+    except ImportError:
+        CATALOGUE = {}
+    for ex_id in EXERCISE_IDS:
+        ex = CATALOGUE.get(ex_id)
+        title = getattr(ex, "title", "") if ex is not None else ""
+        print(f"{ex_id:26s} {title}".rstrip())
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from formcheck.bench import run_bench
+
+    video = Path(args.video)
+    if not video.exists():
+        raise UserError(f"{video}: file not found")
+    result = run_bench(video, exercise_id=args.exercise, max_frames=args.max_frames)
+    print(json.dumps(result))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="formcheck", description="Camera-based form checker for hip internal-rotation rehab."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="analyse a video: report.json, frames.csv, annotated.mp4")
+    a.add_argument("video", help="video file (mp4, mov, webm, avi...)")
+    a.add_argument("--exercise", "-e", help="exercise id (see `formcheck exercises`)")
+    a.add_argument("--side", choices=("auto", "left", "right"), default="auto")
+    a.add_argument("--out", "-o", help="output folder (default: out/<video name>)")
+    a.add_argument(
+        "--set", action="append", metavar="NAME=VALUE",
+        help="override an exercise setting, e.g. --set hold_target_s=20 (repeatable)",
+    )  # fmt: skip
+    a.add_argument(
+        "--settings-from", metavar="JSON",
+        help="read setting overrides from a JSON file (e.g. a sample video's sidecar)",
+    )  # fmt: skip
+    a.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    a.add_argument("--max-seconds", type=float, help="stop the analysis after this many seconds")
+    a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    a.set_defaults(func=cmd_analyze)
+
+    e = sub.add_parser("exercises", help="list the exercise ids")
+    e.set_defaults(func=cmd_exercises)
+
+    b = sub.add_parser("bench", help="time bare inference vs the full pipeline on a video")
+    b.add_argument("video")
+    b.add_argument("--exercise", "-e", default=None)
+    b.add_argument("--max-frames", type=int, default=None)
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def silence_native_logs() -> None:
+    """Send fd 2 (where MediaPipe's C++ code logs) to /dev/null; keep Python's stderr.
+
+    Python-level messages (progress, errors, tracebacks) still reach the
+    terminal through a duplicate of the original fd 2. Set FORMCHECK_NATIVE_LOGS=1
+    to keep the native logs.
+    """
+    if os.environ.get("FORMCHECK_NATIVE_LOGS") == "1":
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        sys.stderr = os.fdopen(saved, "w", buffering=1, encoding="utf-8", errors="replace")
+    except OSError:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``formcheck`` console script."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if e.code in (0, None) else 2
+    from formcheck.errors import user_message
+
+    if argv is None:
+        silence_native_logs()
+    try:
+        return args.func(args)
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nerror: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - translated to a one-line message
+        msg = user_message(e)
+        if msg is None:
+            raise
+        print(f"error: {msg}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""MediaPipe PoseLandmarker wrapper: model path, running mode, timestamps, person choice.
+
+Use as a context manager so the native landmarker is always closed::
+
+    with PoseEstimator(mode="video") as pose:
+        for frame in iter_frames("clip.mp4"):
+            pf = pose.detect(frame.rgb, frame.t_s, frame.index)
+
+Timestamps passed to MediaPipe are integer milliseconds, forced strictly
+increasing (bumped by 1 ms when two frames round to the same value).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.landmarks import N_LANDMARKS, PoseFrame
+
+#: The committed model (see models/README.md).
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "pose_landmarker_full.task"
+
+#: Longest image side given to the model; larger frames are downscaled first
+#: (the model works at 256x256 internally, so this loses nothing and saves time).
+INFERENCE_MAX_SIDE = 960
+
+
+class PoseModelError(Exception):
+    """The pose model file is missing or unusable; the message says what to do."""
+
+
+def model_path() -> Path:
+    """Model file: ``$FORMCHECK_MODEL`` if set, else the committed ``models/`` copy."""
+    p = Path(os.environ.get("FORMCHECK_MODEL", DEFAULT_MODEL))
+    if not p.is_file():
+        raise PoseModelError(
+            f"pose model not found at {p}; run `python tools/build_pose_model.py` to rebuild it"
+        )
+    return p
+
+
+def _quiet_native_logs() -> None:
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def choose_person(poses: list[np.ndarray]) -> int:
+    """Index of the person to track: the largest, most central body.
+
+    ``poses`` holds normalised (33, >=2) landmark arrays. Score = bounding-box
+    area minus a penalty for distance of the box centre from the image centre.
+    """
+    best, best_score = 0, -np.inf
+    for i, p in enumerate(poses):
+        xy = np.clip(p[:, :2], -0.5, 1.5)
+        lo, hi = xy.min(axis=0), xy.max(axis=0)
+        area = float(np.prod(hi - lo))
+        centre = (lo + hi) / 2
+        dist = float(np.hypot(*(centre - 0.5)))
+        score = area - 0.5 * dist * dist
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+class PoseEstimator:
+    """Finds one person's 33 landmarks per frame with MediaPipe Pose (Tasks API).
+
+    ``mode``: ``"video"`` for files and live frames processed in order (uses
+    tracking between frames), ``"image"`` for unrelated stills. ``num_poses``
+    is how many people the model may find; the tracked one is chosen by
+    :func:`choose_person` and ``PoseFrame.n_people`` reports how many were seen.
+    """
+
+    def __init__(
+        self,
+        mode: str = "video",
+        num_poses: int = 2,
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+        model: str | os.PathLike | None = None,
+    ):
+        if mode not in ("video", "image"):
+            raise ValueError(f"mode must be 'video' or 'image', got {mode!r}")
+        _quiet_native_logs()
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        self.mode = mode
+        path = Path(model) if model else model_path()
+        running = vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(path)),
+            running_mode=running,
+            num_poses=num_poses,
+            min_pose_detection_confidence=min_detection_confidence,
+            min_pose_presence_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+        try:
+            self._lm = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as e:
+            raise PoseModelError(f"cannot load pose model {path.name}: {e}") from None
+        self._last_ms = -1
+
+    # -- lifecycle
+    def close(self) -> None:
+        """Release the native landmarker (idempotent)."""
+        lm, self._lm = getattr(self, "_lm", None), None
+        if lm is not None:
+            lm.close()
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- inference
+    def _timestamp(self, t_s: float) -> int:
+        ms = int(round(t_s * 1000))
+        if ms <= self._last_ms:
+            ms = self._last_ms + 1
+        self._last_ms = ms
+        return ms
+
+    def infer(self, rgb: np.ndarray, t_s: float):
+        """Raw MediaPipe result for one RGB frame (used by the benchmark)."""
+        import mediapipe as mp
+
+        if self._lm is None:
+            raise RuntimeError("PoseEstimator is closed")
+        h, w = rgb.shape[:2]
+        if max(h, w) > INFERENCE_MAX_SIDE:
+            import cv2
+
+            s = INFERENCE_MAX_SIDE / max(h, w)
+            rgb = cv2.resize(rgb, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if self.mode == "video":
+            return self._lm.detect_for_video(image, self._timestamp(t_s))
+        return self._lm.detect(image)
+
+    def detect(self, rgb: np.ndarray, t_s: float, index: int = 0) -> PoseFrame:
+        """Landmarks of the chosen person in ``rgb`` (H, W, 3 uint8) shown at ``t_s`` seconds."""
+        h, w = rgb.shape[:2]
+        res = self.infer(rgb, t_s)
+        return to_pose_frame(res, index, t_s, w, h)
+
+
+def to_pose_frame(result, index: int, t_s: float, width: int, height: int) -> PoseFrame:
+    """Convert a MediaPipe PoseLandmarkerResult into a :class:`PoseFrame` (pixels, metres)."""
+    people = result.pose_landmarks or []
+    if not people:
+        return PoseFrame(index=index, t_s=t_s, width=width, height=height, n_people=0)
+    arrs = [
+        np.array([(p.x, p.y, p.visibility if p.visibility is not None else 0.0) for p in person])
+        for person in people
+    ]
+    i = choose_person(arrs)
+    a = arrs[i]
+    if a.shape[0] != N_LANDMARKS:
+        return PoseFrame(index=index, t_s=t_s, width=width, height=height, n_people=len(people))
+    xy = a[:, :2] * np.array([width, height], dtype=float)
+    vis = np.clip(a[:, 2], 0.0, 1.0)
+    world = None
+    if result.pose_world_landmarks and len(result.pose_world_landmarks) > i:
+        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[i]], dtype=float)
+    return PoseFrame(
+        index=index, t_s=t_s, width=width, height=height,
+        xy=xy, vis=vis, world=world, n_people=len(people),
+    )  # fmt: skip

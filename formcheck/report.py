@@ -1,0 +1,190 @@
+"""Session report: per-metric summaries, JSON and per-frame CSV export.
+
+The JSON format is versioned by its top-level ``"schema"`` key
+(:data:`SCHEMA`). Files are written atomically (temp name + rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formcheck.geometry import METRIC_NAMES
+
+SCHEMA = "formcheck.report/1"
+
+#: Columns of frames.csv, in order. Metric values in the units of geometry.METRICS.
+CSV_COLUMNS: tuple[str, ...] = (
+    "frame", "t_s", "detected", "n_people", "view", "position", *METRIC_NAMES,
+    "phase", "count", "cue",
+)  # fmt: skip
+
+
+@dataclass
+class MetricSummary:
+    """Running min / mean / max of one metric over the frames where it was measurable."""
+
+    n: int = 0
+    total: float = 0.0
+    lo: float = math.inf
+    hi: float = -math.inf
+
+    def add(self, v: float) -> None:
+        """Include one value (NaN is ignored)."""
+        if v is None or not math.isfinite(v):
+            return
+        self.n += 1
+        self.total += v
+        self.lo = min(self.lo, v)
+        self.hi = max(self.hi, v)
+
+    def to_dict(self) -> dict:
+        """``{min, mean, max, measurable_frames}``; None values when never measured."""
+        if not self.n:
+            return {"min": None, "mean": None, "max": None, "measurable_frames": 0}
+        return {
+            "min": round(self.lo, 2),
+            "mean": round(self.total / self.n, 2),
+            "max": round(self.hi, 2),
+            "measurable_frames": self.n,
+        }
+
+
+@dataclass
+class RunningSummary:
+    """Accumulates what the report says about all frames, in constant memory."""
+
+    frames: int = 0
+    detected: int = 0
+    several_people: int = 0
+    views: dict[str, int] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    metrics: dict[str, MetricSummary] = field(
+        default_factory=lambda: {k: MetricSummary() for k in METRIC_NAMES}
+    )
+
+    def add(self, detected: bool, n_people: int, view: str, position: str, values: dict) -> None:
+        """Include one frame."""
+        self.frames += 1
+        if detected:
+            self.detected += 1
+            self.views[view] = self.views.get(view, 0) + 1
+            self.positions[position] = self.positions.get(position, 0) + 1
+        if n_people > 1:
+            self.several_people += 1
+        for k, m in self.metrics.items():
+            m.add(values.get(k, math.nan))
+
+    @property
+    def detection_rate(self) -> float:
+        """Share of frames with a person (0..1)."""
+        return self.detected / self.frames if self.frames else 0.0
+
+    def to_dict(self) -> dict:
+        """Frame-level part of the report."""
+        share = {k: round(v / max(1, self.detected), 3) for k, v in sorted(self.views.items())}
+        pos = {k: round(v / max(1, self.detected), 3) for k, v in sorted(self.positions.items())}
+        return {
+            "frames": self.frames,
+            "detection_rate": round(self.detection_rate, 4),
+            "frames_with_several_people": self.several_people,
+            "views": share,
+            "positions": pos,
+            "metrics": {k: m.to_dict() for k, m in self.metrics.items()},
+        }
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent, suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _clean(obj):
+    """Replace NaN/inf floats by None so the JSON is standard."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def write_json(path: str | os.PathLike, report: dict) -> None:
+    """Write ``report`` as pretty JSON (NaN -> null), atomically."""
+    _atomic_write(Path(path), lambda fh: json.dump(_clean(report), fh, indent=2))
+
+
+class CsvSink:
+    """Streams per-frame rows to ``frames.csv`` (temp file, renamed on :meth:`close`)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent, suffix=".csv")
+        self._tmp = Path(tmp)
+        self._fh = os.fdopen(fd, "w", newline="", encoding="utf-8")
+        self._w = csv.writer(self._fh)
+        self._w.writerow(CSV_COLUMNS)
+
+    def write(self, row: dict) -> None:
+        """Write one frame; floats rounded to 3 decimals, NaN as empty."""
+        out = []
+        for k in CSV_COLUMNS:
+            v = row.get(k, "")
+            if isinstance(v, float):
+                v = "" if not math.isfinite(v) else round(v, 3)
+            elif v is None:
+                v = ""
+            out.append(v)
+        self._w.writerow(out)
+
+    def close(self) -> None:
+        """Finish the file and move it into place."""
+        self._fh.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop the partial file."""
+        self._fh.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+def read_frames_csv(path: str | os.PathLike) -> list[dict]:
+    """Read a frames.csv back: numbers as floats (NaN where empty), text as text."""
+    rows: list[dict] = []
+    text_cols = {"view", "position", "phase", "cue"}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            row: dict = {}
+            for k, v in r.items():
+                if k in text_cols:
+                    row[k] = v
+                else:
+                    row[k] = float(v) if v not in ("", None) else math.nan
+            rows.append(row)
+    return rows
+
+
+def top_items(counts: dict[str, float], n: int = 5) -> list[tuple[str, float]]:
+    """The ``n`` largest entries of ``counts``, largest first."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def iter_json_lines(objs: Iterable[dict]) -> Iterable[str]:
+    """Serialise dicts as JSON lines (NaN -> null)."""
+    for o in objs:
+        yield json.dumps(_clean(o))

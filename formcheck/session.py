@@ -1,0 +1,413 @@
+"""Runs the whole flow over frames: pose -> smooth -> metrics -> tracker -> overlay/report.
+
+``FrameProcessor`` handles one frame at a time (shared by the live webcam and
+files). ``analyze_video`` runs it over a file with decoding and encoding in
+their own threads, so they overlap with inference, and writes
+``report.json``, ``frames.csv`` and ``annotated.mp4``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from formcheck import __version__
+from formcheck.landmarks import ANKLE, FOOT, HIP, KNEE, SHOULDER, PoseFrame
+from formcheck.metrics import FrameMetrics, frame_metrics
+from formcheck.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
+from formcheck.pose import PoseEstimator
+from formcheck.report import SCHEMA, CsvSink, RunningSummary, write_json
+from formcheck.smoothing import PoseSmoother
+from formcheck.video import Frame, VideoError, VideoInfo, VideoWriter, iter_frames, probe
+
+#: Frames larger than this (longer side, pixels) are downscaled once after decoding;
+#: inference, overlay and the annotated video all use the smaller frame.
+PROCESS_MAX_SIDE = 1280
+
+
+class AnalysisCancelled(Exception):
+    """The caller asked to stop (cancel event set, or the time bound was reached)."""
+
+
+def _landmark_for(metric: str) -> int | None:
+    """Landmark near which a metric's value is drawn."""
+    side = metric[-1] if metric[-2:] in ("_L", "_R") else None
+    if metric.startswith(("knee_flexion", "knee_valgus", "knee_drop", "knee_rel")) and side:
+        return KNEE[side]
+    if metric.startswith("hip_flexion") and side:
+        return HIP[side]
+    if metric.startswith("foot_turnout") and side:
+        return FOOT[side] if metric else ANKLE[side]
+    if metric in ("trunk_inclination", "trunk_twist"):
+        return SHOULDER["L"]
+    if metric in ("pelvis_yaw", "knee_ankle_ratio"):
+        return HIP["R"]
+    return None
+
+
+SHORT_NAMES = {
+    "knee_flexion": "knee",
+    "hip_flexion": "hip",
+    "knee_valgus": "valgus",
+    "knee_drop": "drop",
+    "foot_turnout": "foot",
+    "trunk_inclination": "hinge",
+    "trunk_twist": "twist",
+    "pelvis_yaw": "pelvis",
+    "knee_ankle_ratio": "K/A",
+}
+
+
+def label_text(metric: str, value: float) -> str:
+    """Short on-video text for a metric value, e.g. ``"knee 92°"``."""
+    base = metric[:-2] if metric[-2:] in ("_L", "_R") else metric
+    name = SHORT_NAMES.get(base, base)
+    if base == "knee_ankle_ratio":
+        return f"{name} {value:.2f}"
+    return f"{name} {value:.0f}°"
+
+
+def display_metrics(exercise) -> list[str]:
+    """Metric names (sided) drawn on the video for an exercise definition (or None)."""
+    if exercise is None:
+        return ["knee_flexion_L", "knee_flexion_R", "hip_flexion_L", "hip_flexion_R"]
+    names: list[str] = []
+    for name in [getattr(exercise, "primary_metric", None), *exercise_rule_metrics(exercise)]:
+        if not name:
+            continue
+        for n in _expand_sides(name):
+            if n not in names:
+                names.append(n)
+    return names[:6]
+
+
+def exercise_rule_metrics(exercise) -> list[str]:
+    """Metric names used by an exercise's form rules (best effort over its fields)."""
+    out = []
+    for rule in getattr(exercise, "rules", None) or getattr(exercise, "form_rules", None) or []:
+        m = getattr(rule, "metric", None)
+        if isinstance(m, str):
+            out.append(m)
+    return out
+
+
+def _expand_sides(name: str) -> list[str]:
+    if name.endswith(("_L", "_R")):
+        return [name]
+    from formcheck.geometry import METRICS
+
+    if name in METRICS:
+        return [name]
+    sided = [f"{name}_L", f"{name}_R"]
+    return [n for n in sided if n in METRICS]
+
+
+@dataclass
+class ProcessedFrame:
+    """What one frame produced: smoothed pose, metrics, the tracker's state (or None)."""
+
+    pose: PoseFrame
+    metrics: FrameMetrics
+    state: object | None = None
+
+
+@dataclass
+class FrameProcessor:
+    """Pose -> smoothing -> metrics -> exercise tracker for one frame at a time.
+
+    ``exercise_id`` None means metrics only. ``settings`` overrides the
+    exercise's thresholds (validated by the exercise definition).
+    """
+
+    exercise_id: str | None = None
+    side: str = "auto"
+    settings: dict = field(default_factory=dict)
+    pose: PoseEstimator | None = None
+
+    def __post_init__(self) -> None:
+        self._own_pose = self.pose is None
+        if self.pose is None:
+            self.pose = PoseEstimator(mode="video")
+        self.smoother = PoseSmoother()
+        self.exercise = None
+        self.tracker = None
+        if self.exercise_id is not None:
+            from formcheck.exercises import ExerciseTracker, get_exercise
+
+            ex = get_exercise(self.exercise_id)
+            if self.settings:
+                ex = ex.with_settings(self.settings)
+            self.exercise = ex
+            self.tracker = ExerciseTracker(ex, side=self.side)
+        self.labels = display_metrics(self.exercise)
+
+    def process(self, rgb: np.ndarray, t_s: float, index: int) -> ProcessedFrame:
+        """Run one RGB frame shown at ``t_s`` seconds through the flow."""
+        raw = self.pose.detect(rgb, t_s, index)
+        smooth = self.smoother(raw)
+        fm = frame_metrics(smooth)
+        state = self.tracker.update(fm) if self.tracker is not None else None
+        return ProcessedFrame(smooth, fm, state)
+
+    def draw(self, rgb: np.ndarray, pf: ProcessedFrame) -> np.ndarray:
+        """Annotated copy of ``rgb`` for a processed frame."""
+        labels = []
+        for m in self.labels:
+            v = pf.metrics.get(m)
+            lm = _landmark_for(m)
+            if lm is not None and math.isfinite(v):
+                labels.append(AngleLabel(lm, label_text(m, v)))
+        return annotate(rgb, pf.pose, labels, hud_for(pf, self.exercise))
+
+    def finish(self) -> dict | None:
+        """The exercise result as a dict (None without an exercise)."""
+        return self.tracker.finish().to_dict() if self.tracker is not None else None
+
+    def close(self) -> None:
+        """Release the pose model if this processor created it."""
+        if self._own_pose and self.pose is not None:
+            self.pose.close()
+
+
+def hud_for(pf: ProcessedFrame, exercise) -> Hud:
+    """Heads-up display for one processed frame."""
+    lines = [f"t {pf.metrics.t_s:6.1f} s"]
+    st = pf.state
+    if st is None:
+        if not pf.metrics.detected:
+            return Hud(lines=lines, cue="No person found", cue_colour=BAD)
+        return Hud(lines=lines)
+    title = getattr(exercise, "title", None) or getattr(st, "exercise_id", "")
+    lines[0] += f"  {title}"
+    counts = getattr(st, "counts", {}) or {}
+    mode = getattr(st, "mode", "")
+    if counts:
+        unit = {"reps": "reps", "circles": "circles", "hold": "holds", "holds": "holds"}.get(
+            mode, ""
+        )
+        lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in counts.items()))
+    frac = None
+    hold_text = None
+    target = getattr(st, "hold_target_s", None)
+    elapsed = getattr(st, "hold_elapsed_s", None)
+    if target and elapsed:
+        frac = elapsed / target
+        hold_text = f"{elapsed:4.1f} / {target:g} s"
+    cue = getattr(st, "cue", None)
+    colour = WARN
+    if not getattr(st, "setup_ok", True):
+        colour = BAD
+    elif getattr(st, "phase", "") in ("holding",):
+        colour = GOOD
+    return Hud(lines=lines, cue=cue, cue_colour=colour, hold_fraction=frac, hold_text=hold_text)
+
+
+def csv_row(pf: ProcessedFrame) -> dict:
+    """One frames.csv row for a processed frame."""
+    fm = pf.metrics
+    row = {
+        "frame": fm.index,
+        "t_s": fm.t_s,
+        "detected": int(fm.detected),
+        "n_people": fm.n_people,
+        "view": fm.view if fm.detected else "",
+        "position": fm.position if fm.detected else "",
+        **fm.values,
+    }
+    st = pf.state
+    if st is not None:
+        row["phase"] = getattr(st, "phase", "")
+        counts = getattr(st, "counts", {}) or {}
+        row["count"] = sum(counts.values()) if counts else ""
+        row["cue"] = getattr(st, "cue", "") or ""
+    return row
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Where the outputs went, plus the report dict."""
+
+    report: dict
+    report_path: Path
+    csv_path: Path
+    video_path: Path | None
+
+
+ProgressFn = Callable[[int, int | None], None]
+
+_END = object()
+
+
+def _producer(frames: Iterable[Frame], q: queue.Queue, stop: threading.Event) -> None:
+    try:
+        for f in frames:
+            while not stop.is_set():
+                try:
+                    q.put(f, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if stop.is_set():
+                return
+        q.put(_END)
+    except BaseException as e:  # noqa: BLE001 - handed to the consumer thread
+        q.put(e)
+
+
+def _put(q: queue.Queue, item: object, errors: list[BaseException]) -> None:
+    """Put ``item`` on ``q`` unless the consumer thread has failed (then raise its error)."""
+    while True:
+        if errors:
+            raise errors[0]
+        try:
+            q.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue
+
+
+def analyze_video(
+    path: str | Path,
+    exercise_id: str | None,
+    out_dir: str | Path,
+    side: str = "auto",
+    settings: dict | None = None,
+    progress: ProgressFn | None = None,
+    write_video: bool = True,
+    cancel: threading.Event | None = None,
+    max_seconds: float | None = None,
+) -> AnalysisResult:
+    """Analyse a video file end to end and write the three outputs into ``out_dir``.
+
+    ``progress(done_frames, total_frames_or_None)`` is called as frames finish.
+    ``cancel`` (set from another thread) or ``max_seconds`` (wall-clock bound)
+    stop the analysis with :class:`AnalysisCancelled`; nothing partial is left
+    under the final file names.
+    """
+    path = Path(path)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise VideoError(f"cannot create output folder {out}: {e.strerror}") from None
+    info: VideoInfo = probe(path)
+    proc = FrameProcessor(exercise_id=exercise_id, side=side, settings=dict(settings or {}))
+    t_start = time.perf_counter()
+    summary = RunningSummary()
+    sink = CsvSink(out / "frames.csv")
+    writer: VideoWriter | None = None
+    stop = threading.Event()
+    in_q: queue.Queue = queue.Queue(maxsize=8)
+    out_q: queue.Queue = queue.Queue(maxsize=8)
+    frames = iter_frames(path, max_side=PROCESS_MAX_SIDE)
+    reader = threading.Thread(target=_producer, args=(frames, in_q, stop), daemon=True)
+    write_error: list[BaseException] = []
+
+    def _writer_loop() -> None:
+        nonlocal writer
+        try:
+            while True:
+                item = out_q.get()
+                if item is _END:
+                    break
+                f, pf = item
+                if writer is None:
+                    h, w = f.rgb.shape[:2]
+                    writer = VideoWriter(out / "annotated.mp4", w, h, fps=info.fps or 30.0)
+                writer.write(proc.draw(f.rgb, pf), f.t_s)
+        except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            write_error.append(e)
+            stop.set()
+
+    encoder = threading.Thread(target=_writer_loop, daemon=True) if write_video else None
+    reader.start()
+    if encoder:
+        encoder.start()
+    n = 0
+    ok = False
+    try:
+        while True:
+            item = in_q.get()
+            if item is _END:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            if write_error:
+                raise write_error[0]
+            if cancel is not None and cancel.is_set():
+                raise AnalysisCancelled("analysis cancelled")
+            if max_seconds is not None and time.perf_counter() - t_start > max_seconds:
+                raise AnalysisCancelled(f"analysis stopped after the {max_seconds:g} s bound")
+            pf = proc.process(item.rgb, item.t_s, item.index)
+            fm = pf.metrics
+            summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values)
+            sink.write(csv_row(pf))
+            if encoder:
+                _put(out_q, (item, pf), write_error)
+            n += 1
+            if progress:
+                progress(n, info.n_frames)
+        if encoder:
+            _put(out_q, _END, write_error)
+            encoder.join()
+            if write_error:
+                raise write_error[0]
+            if writer is not None:
+                writer.close()
+        ok = True
+    finally:
+        stop.set()
+        if not ok:
+            if encoder and encoder.is_alive():
+                with contextlib.suppress(queue.Full):
+                    out_q.put(_END, timeout=5)
+                encoder.join(timeout=10)
+            if writer is not None:
+                writer.abort()
+            sink.abort()
+        proc.close()
+    if n == 0:
+        raise VideoError(f"{path.name}: no frames could be decoded; export the video again")
+    sink.close()
+    elapsed = time.perf_counter() - t_start
+    result = proc.finish()
+    expected = info.n_frames
+    truncated = bool(expected and n < 0.9 * expected)
+    report = {
+        "schema": SCHEMA,
+        "formcheck_version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exercise": exercise_id,
+        "side": side,
+        "settings": dict(settings or {}),
+        "video": {**info.to_dict(), "frames_decoded": n, "truncated": truncated},
+        "detection_rate": round(summary.detection_rate, 4),
+        **{k: v for k, v in summary.to_dict().items() if k != "detection_rate"},
+        "processing": {"seconds": round(elapsed, 2), "fps": round(n / max(elapsed, 1e-9), 2)},
+        "result": result,
+        "outputs": {
+            "report": "report.json",
+            "frames": "frames.csv",
+            "video": "annotated.mp4" if write_video else None,
+        },
+    }
+    if truncated:
+        report["warnings"] = [
+            f"the file was cut short: {n} of about {expected} frames could be decoded"
+        ]
+    write_json(out / "report.json", report)
+    return AnalysisResult(
+        report=report,
+        report_path=out / "report.json",
+        csv_path=out / "frames.csv",
+        video_path=(out / "annotated.mp4") if write_video else None,
+    )
