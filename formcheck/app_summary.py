@@ -10,7 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-SIDE_NAMES = {"L": "Left", "R": "Right", "both": "Both", "B": "Both"}
+SIDE_NAMES = {"L": "Left", "R": "Right", "both": "Both"}
+_SIDE_KEYS = {"l": "L", "left": "L", "r": "R", "right": "R", "both": "both", "b": "both"}
+
+
+def norm_side(side) -> str:
+    """``"left"``/``"L"`` -> ``"L"``, ``"right"``/``"R"`` -> ``"R"``, anything else ``"both"``."""
+    return _SIDE_KEYS.get(str(side or "both").lower(), "both")
 
 
 def _num(x) -> float | None:
@@ -135,18 +141,22 @@ def summarize(report: dict) -> SetSummary:
     mode = result.get("mode") or mode or ""
     settings = result.get("settings") or report.get("settings") or {}
     target = _num(settings.get("hold_target_s")) or _num(target)
-    s = SetSummary(exercise=ex_id, title=title, mode=mode, primary_label=label,
+    unit = str(result.get("unit") or "deg")
+    unit = {"deg": "°", "degrees": "°"}.get(unit, f" {unit}")
+    s = SetSummary(exercise=ex_id, title=title, mode=mode, unit=unit, primary_label=label,
                    hold_target_s=target)  # fmt: skip
     sides: dict[str, SideSummary] = {}
     vals: dict[str, list[float]] = {}
 
     def side(name) -> SideSummary:
-        key = str(name or "both")
+        key = norm_side(name)
         if key not in sides:
             sides[key] = SideSummary(key)
         return sides[key]
 
     for rep in result.get("reps") or []:
+        if not rep.get("counted", True):
+            continue
         ss = side(rep.get("side"))
         ss.count += 1
         v = _num(rep.get("peak_value"))
@@ -160,15 +170,17 @@ def summarize(report: dict) -> SetSummary:
         ss.hold_total_s = (ss.hold_total_s or 0.0) + d
         ss.hold_longest_s = max(ss.hold_longest_s or 0.0, d)
         ss.holds_reached = (ss.holds_reached or 0) + int(bool(hold.get("reached_target")))
-        v = _num(hold.get("peak"))
+        v = _num(_first(hold, "peak_value", "peak"))
         if v is not None:
             ss.best = v if ss.best is None else max(ss.best, v)
-        m = _num(hold.get("mean"))
+        m = _num(_first(hold, "mean_value", "mean"))
         if m is not None:
             vals.setdefault(ss.side, []).append(m)
-    for circ in result.get("circles") or []:
-        if isinstance(circ, dict):
-            side(circ.get("side")).count += 1
+    circles = result.get("circles") or {}
+    if isinstance(circles, dict):
+        for key, n in circles.items():
+            if _num(n):
+                side(key).count = _num(n)
     for key, vs in vals.items():
         sides[key].average = sum(vs) / len(vs)
     # The engine's own per-side block wins where it has a value.
@@ -177,6 +189,8 @@ def summarize(report: dict) -> SetSummary:
             continue
         ss = side(key)
         count = _num(_first(ps, "count", "reps", "holds", "circles"))
+        if mode == "timed":
+            count = _num(_first(ps, "timed_s", "count"))
         if count is not None:
             ss.count = count
         for attr, keys in (
@@ -184,6 +198,7 @@ def summarize(report: dict) -> SetSummary:
             ("average", ("average", "average_depth", "mean", "avg")),
             ("hold_total_s", ("total_hold_s", "hold_total_s", "total_held_s", "time_held_s")),
             ("hold_longest_s", ("longest_hold_s", "hold_longest_s", "longest_s")),
+            ("holds_reached", ("holds_reached_target", "holds_reached")),
         ):
             v = _num(_first(ps, *keys))
             if v is not None:
@@ -192,12 +207,12 @@ def summarize(report: dict) -> SetSummary:
     if isinstance(timed, dict) and mode == "timed":
         for key, val in timed.items():
             v = _num(val if not isinstance(val, dict) else _first(val, "moving_s", "seconds"))
-            if v is not None and key in ("L", "R", "both"):
+            if v is not None:
                 side(key).count = round(v, 1)
     s.sides = dict(sorted(sides.items()))
     asym = result.get("asymmetry")
     if isinstance(asym, dict):
-        asym = _first(asym, "difference", "diff", "best_diff", "value")
+        asym = _first(asym, "diff", "difference", "best_diff", "value")
     s.asymmetry = _num(asym)
     if s.asymmetry is None and "L" in sides and "R" in sides:
         lb, rb = sides["L"].best, sides["R"].best

@@ -76,7 +76,10 @@ class StoreError(Exception):
 
 
 def default_db_path() -> Path:
-    """``$FORMCHECK_DB``, else ``$XDG_DATA_HOME/formcheck/history.sqlite3``, else ``~/.local/share/...``."""
+    """``$FORMCHECK_DB``, else ``$XDG_DATA_HOME/formcheck/history.sqlite3``.
+
+    Without ``XDG_DATA_HOME``: ``~/.local/share/formcheck/history.sqlite3``.
+    """
     env = os.environ.get("FORMCHECK_DB")
     if env:
         return Path(env).expanduser()
@@ -260,8 +263,8 @@ class Store:
         """
         summary = summarize(report)
         clean = _clean(report)
-        created = created or report.get("created") or datetime.now(UTC).isoformat(
-            timespec="seconds"
+        created = (
+            created or report.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
         )
         try:
             report_json = json.dumps(clean)

@@ -1,0 +1,152 @@
+"""The Live page's body: exercise choice, webcam stream with feedback, end of set."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import streamlit as st
+
+from formcheck.app_analysis import exercise_for
+from formcheck.app_summary import summarize
+from formcheck.app_views import instructions_block, set_charts, summary_cards
+from formcheck.charts import primary_metrics, series_for
+from formcheck.live import LiveHolder, LiveSession, LiveStatus
+
+WEBRTC_KEY = "formcheck-live"
+PAGE_KEY, PREV_PAGE_KEY = "_fc_page", "_fc_prev_page"
+
+
+def keep_stream_alive(key: str = WEBRTC_KEY) -> None:
+    """Stop streamlit-webrtc (>= 0.72) from resetting a live stream on quick reruns.
+
+    The component resets its context when Streamlit's run counter moved by more
+    than one since it last rendered, meant for "the user left the page and came
+    back". Streamlit bumps the counter for reruns that never reach the component
+    (interrupted fast reruns, fragment runs), so about one start in five was
+    dropped right after connecting. When the previous full run also showed
+    this page, no page change happened: forget the last rendered count so the
+    check cannot fire. After a real page change the check still runs.
+    """
+    if st.session_state.get(PREV_PAGE_KEY) != "Live":
+        return
+    ctx = st.session_state.get(key)
+    if ctx is not None and hasattr(ctx, "_last_rendered_run_count"):
+        ctx._last_rendered_run_count = None
+
+
+def _colour(s: LiveStatus) -> str:
+    if not s.detected or not s.setup_ok or s.setup_problems:
+        return "#d62728"
+    return "#2ca02c" if s.holding else "#ff7f0e"
+
+
+def status_panel(s: LiveStatus, mode: str) -> None:
+    """Counters, hold timer, the current cue in large text, processing fps."""
+    if s.error:
+        st.error(s.error)
+    if s.setup_problems:
+        cue = s.setup_problems[0]
+    elif not s.detected and s.frames_processed:
+        cue = "Step into view of the camera"
+    else:
+        cue = s.cue or ("Hold it" if s.holding else "")
+    st.markdown(
+        f"<div data-testid='fc-cue' style='font-size:2.1rem;font-weight:700;"
+        f"color:{_colour(s)};min-height:2.6rem'>{html.escape(cue or ' ')}</div>",
+        unsafe_allow_html=True,
+    )
+    counts = s.counts or {}
+    cols = st.columns(max(1, len(counts)) + 1)
+    word = {"hold": "holds", "circles": "circles", "timed": "seconds"}.get(mode, "reps")
+    for col, (side, n) in zip(cols, counts.items(), strict=False):
+        col.metric(f"{str(side).capitalize()} {word}", f"{n:g}")
+    if s.primary_value is not None:
+        cols[-1].metric("Now", f"{s.primary_value:.0f}")
+    if s.hold_target_s:
+        frac = min(1.0, s.hold_elapsed_s / s.hold_target_s) if s.hold_target_s else 0.0
+        state = "holding" if s.holding else "paused"
+        st.progress(frac, text=f"Hold {s.hold_elapsed_s:4.1f} / {s.hold_target_s:g} s ({state})")
+    st.caption(
+        f"<span data-testid='fc-fps'>processing {s.fps:.1f} fps · "
+        f"<span id='fc-frames'>{s.frames_processed}</span> frames analysed · "
+        f"{s.frames_dropped} skipped to stay live · phase {s.phase}</span>",
+        unsafe_allow_html=True,
+    )
+
+
+def live_section(
+    choices: dict[str, str],
+    sides: dict[str, str],
+    ice: list[dict],
+    still_for: Callable,
+    save: Callable[[dict, dict, str], int | None],
+) -> None:
+    """Everything below the Live page's title."""
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    keep_stream_alive()
+    ctx_prev = st.session_state.get(WEBRTC_KEY)
+    streaming = bool(getattr(getattr(ctx_prev, "state", None), "playing", False))
+    c1, c2 = st.columns([3, 1])
+    ex_id = c1.selectbox("Exercise", list(choices), format_func=choices.get, key="live_ex",
+                         disabled=streaming)  # fmt: skip
+    side = c2.selectbox("Side", list(sides), format_func=sides.get, key="live_side",
+                        disabled=streaming)  # fmt: skip
+    instructions_block(ex_id, still_for(ex_id))
+
+    holder: LiveHolder | None = st.session_state.get("live_holder")
+    if holder is None:
+        holder = LiveHolder(LiveSession(ex_id, side))
+        st.session_state["live_holder"] = holder
+    sess = holder.session
+    if not sess.started and (sess.exercise_id, sess.side) != (ex_id, side):
+        holder.session = sess = LiveSession(ex_id, side)
+
+    video_col, info_col = st.columns([3, 2])
+    with video_col:
+        ctx = webrtc_streamer(
+            key=WEBRTC_KEY,
+            mode=WebRtcMode.SENDRECV,
+            rtc_configuration={"iceServers": ice},
+            server_rtc_configuration={"iceServers": ice},
+            media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
+            video_frame_callback=holder.recv,
+            async_processing=True,
+        )
+    playing = bool(getattr(ctx.state, "playing", False))
+    mode = getattr(exercise_for(sess.exercise_id), "mode", "reps")
+    with info_col:
+        if playing:
+            _live_status(holder, mode)
+        else:
+            st.info("Press **START** to begin a set, **STOP** to end it and save it to your "
+                    "history. Put the camera where the picture above shows.")  # fmt: skip
+
+    if not playing and sess.started:
+        _end_set(holder, save)
+    last = st.session_state.get("live_last")
+    if last is not None:
+        report, series, sid = last
+        st.divider()
+        st.subheader("Last set" + (f" (saved as set #{sid})" if sid else " (not saved)"))
+        summary_cards(summarize(report))
+        set_charts(series, report, key="live-last")
+
+
+@st.fragment(run_every=0.5)
+def _live_status(holder: LiveHolder, mode: str) -> None:
+    status_panel(holder.session.status, mode)
+
+
+def _end_set(holder: LiveHolder, save) -> None:
+    """Stop pressed: finish the set, save it, start a fresh session for the next one."""
+    sess = holder.session
+    holder.session = LiveSession(sess.exercise_id, sess.side, sess.settings)
+    report, rows = sess.finish()
+    if not report or not rows:
+        return
+    ex = exercise_for(sess.exercise_id)
+    series = series_for(rows, primary_metrics(report.get("result"), ex, sess.side))
+    sid = save(report, series, "live")
+    st.session_state["live_last"] = (report, series, sid)

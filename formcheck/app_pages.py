@@ -1,0 +1,297 @@
+"""The three pages of the Streamlit app: Upload (with samples), Live (webcam), History."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+import streamlit as st
+
+from formcheck.app_analysis import (
+    MAX_UPLOAD_MB,
+    UPLOAD_TYPES,
+    Analysis,
+    analyze_file,
+    analyze_upload,
+    camera_still,
+    exercise_for,
+    list_samples,
+    sample_for,
+)
+from formcheck.app_summary import summarize
+from formcheck.app_views import instructions_block, results_view, set_charts, summary_cards
+from formcheck.errors import user_message
+from formcheck.store import Store, StoreError, default_db_path
+
+LOG = logging.getLogger("formcheck.app")
+SIDES = {"auto": "Auto (both / detect)", "L": "Left", "R": "Right"}
+PAGES = ("Upload", "Live", "History")
+
+
+# -- shared resources -----------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> tuple[Store | None, str | None]:
+    """The history store, or ``(None, message)`` when the database is unusable."""
+    try:
+        store = _store(str(default_db_path()))
+    except StoreError as e:
+        return None, str(e)
+    return store, store.read_only_reason
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _still(path: str, mtime: float):
+    return camera_still(path)
+
+
+def still_for(exercise_id: str):
+    """A still frame of the exercise's sample clip (cached), or None."""
+    s = sample_for(exercise_id)
+    if s is None:
+        return None
+    return _still(str(s.path), s.path.stat().st_mtime)
+
+
+def exercise_choices() -> dict[str, str]:
+    """Exercise id -> title, in catalogue order."""
+    try:
+        from formcheck.exercises import CATALOGUE
+
+        return {k: getattr(v, "title", k) for k, v in CATALOGUE.items()}
+    except Exception:  # noqa: BLE001 - the engine may be absent in a broken checkout
+        from formcheck.cli import EXERCISE_IDS
+
+        return {k: k.replace("_", " ").capitalize() for k in EXERCISE_IDS}
+
+
+def save_to_history(report: dict, series: dict, source: str) -> int | None:
+    """Save a set; shows the error and returns None when the store is unusable."""
+    store, _ = get_store()
+    if store is None:
+        return None
+    try:
+        return store.save(report, series, source=source)
+    except StoreError as e:
+        st.error(f"Not saved to history: {e}")
+        return None
+
+
+def _progress_cb(bar):
+    last = [-1]
+
+    def cb(done: int, total: int | None) -> None:
+        if total:
+            pct = min(100, int(100 * done / total))
+            if pct != last[0]:
+                last[0] = pct
+                bar.progress(pct, text=f"Analysing… {done}/{total} frames")
+        elif done % 30 == 0:
+            bar.progress(0, text=f"Analysing… {done} frames")
+
+    return cb
+
+
+def _run_analysis(fn, *args, **kwargs) -> Analysis | None:
+    bar = st.progress(0, text="Starting analysis…")
+    try:
+        an = fn(*args, progress=_progress_cb(bar), **kwargs)
+    except Exception as e:  # noqa: BLE001 - every failure becomes a message, never a traceback
+        msg = user_message(e)
+        if msg is None:
+            LOG.exception("analysis failed")
+            msg = f"The analysis failed unexpectedly ({type(e).__name__}). Try another video."
+        bar.empty()
+        st.error(msg)
+        return None
+    bar.empty()
+    return an
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sample_cache() -> dict:
+    """Sample analyses shared by all sessions of this server (one click, then instant)."""
+    return {}
+
+
+# -- Upload ----------------------------------------------------------------------
+def upload_page() -> None:
+    """Analyse an uploaded video or a bundled sample clip."""
+    st.title("Analyse a video")
+    st.write("formcheck finds your body in the video, measures hip and knee angles, counts "
+             "reps, times holds and tells you what to fix.")  # fmt: skip
+    samples = list_samples()
+    with st.container(border=True):
+        st.subheader("Try a sample clip")
+        if not samples:
+            st.caption("No sample clips found in sample_videos/.")
+        else:
+            labels = {i: s.label for i, s in enumerate(samples)}
+            idx = st.selectbox("Sample clip", list(labels), format_func=labels.get,
+                               key="sample_idx")  # fmt: skip
+            sample = samples[idx]
+            c1, c2 = st.columns([2, 3])
+            with c1:
+                still = _still(str(sample.path), sample.path.stat().st_mtime)
+                if still is not None:
+                    st.image(still)
+            with c2:
+                ex = exercise_for(sample.exercise)
+                st.markdown(f"**{getattr(ex, 'title', sample.exercise)}**")
+                if sample.description:
+                    st.caption(sample.description)
+                if sample.settings:
+                    st.caption("Settings for this clip: " + json.dumps(sample.settings))
+                go = st.button("Analyse sample", type="primary", key="sample_go")
+            key = (str(sample.path), sample.path.stat().st_mtime, sample.exercise,
+                   json.dumps(sample.settings, sort_keys=True), sample.side)  # fmt: skip
+            cache = _sample_cache()
+            if go and key not in cache:
+                an = _run_analysis(analyze_file, sample.path, sample.exercise, side=sample.side,
+                                   settings=sample.settings, source="sample",
+                                   name=sample.path.name)  # fmt: skip
+                if an is not None:
+                    cache[key] = an
+            if go and key in cache:
+                st.session_state["upload_result"] = cache[key]
+
+    with st.container(border=True):
+        st.subheader("Your own video")
+        choices = exercise_choices()
+        c1, c2 = st.columns([3, 1])
+        ex_id = c1.selectbox("Exercise", list(choices), format_func=choices.get, key="up_ex")
+        side = c2.selectbox("Side", list(SIDES), format_func=SIDES.get, key="up_side")
+        with st.expander("How to do it and where to put the camera", expanded=False):
+            instructions_block(ex_id, still_for(ex_id))
+        up = st.file_uploader(
+            f"Video file ({', '.join(UPLOAD_TYPES)}; up to {MAX_UPLOAD_MB} MB)",
+            type=list(UPLOAD_TYPES), key="upload_file",
+        )  # fmt: skip
+        st.caption(
+            f"Files up to {MAX_UPLOAD_MB} MB. The video is analysed on this computer "
+            "and deleted right after; only the summary is kept in your history."
+        )
+        save = st.checkbox("Save the result to my history", value=True, key="up_save")
+        if st.button("Analyse video", type="primary", disabled=up is None, key="upload_go"):
+            an = _run_analysis(analyze_upload, up.getvalue(), up.name, ex_id, side=side)
+            if an is not None:
+                st.session_state["upload_result"] = an
+                if save:
+                    sid = save_to_history(an.report, an.series, "upload")
+                    if sid:
+                        st.toast(f"Saved to history as set #{sid}")
+
+    an = st.session_state.get("upload_result")
+    if an is not None:
+        st.divider()
+        st.subheader("Result")
+        results_view(an, key="upload")
+
+
+# -- Live ------------------------------------------------------------------------
+def ice_servers() -> list[dict]:
+    """ICE servers from ``$FORMCHECK_ICE_SERVERS`` (JSON list), default none (local only)."""
+    raw = os.environ.get("FORMCHECK_ICE_SERVERS", "").strip()
+    if not raw:
+        return []
+    try:
+        val = json.loads(raw)
+    except ValueError:
+        st.warning("FORMCHECK_ICE_SERVERS is not valid JSON; using local connections only.")
+        return []
+    return val if isinstance(val, list) else []
+
+
+def live_page() -> None:
+    """Webcam set with live feedback; Stop saves the set to history."""
+    from formcheck.app_live import live_section
+
+    st.title("Live (webcam)")
+    choices = exercise_choices()
+    live_section(choices, SIDES, ice_servers(), still_for, save_to_history)
+
+
+# -- History ---------------------------------------------------------------------
+def history_page() -> None:
+    """Past sets: table, trends per exercise, open one again, delete."""
+    import pandas as pd
+
+    from formcheck.charts import trend_chart
+
+    st.title("History")
+    store, problem = get_store()
+    if store is None:
+        st.error(problem)
+        st.caption("Live sets and uploads still work; they are just not saved.")
+        return
+    if problem:
+        st.warning(problem)
+    choices = exercise_choices()
+    try:
+        rows = store.sessions()
+    except StoreError as e:
+        st.error(str(e))
+        return
+    if not rows:
+        st.info("No sets saved yet. Analyse a video or finish a live set and it appears here.")
+        return
+    ex_set = {r.exercise for r in rows if r.exercise}
+    seen = [e for e in choices if e in ex_set] + sorted(ex_set - set(choices))
+    ex_filter = st.selectbox("Exercise", ["all", *seen],
+                             format_func=lambda e: "All exercises" if e == "all"
+                             else choices.get(e, e), key="hist_ex")  # fmt: skip
+    shown = [r for r in rows if ex_filter == "all" or r.exercise == ex_filter]
+    table = pd.DataFrame([{
+        "set": r.id,
+        "date": (r.created or "")[:16].replace("T", " "),
+        "exercise": r.title or r.exercise,
+        "side": SIDES.get(r.side or "auto", r.side),
+        "source": r.source,
+        "reps / holds": r.total_count,
+        "best depth": None if r.best is None else round(r.best, 1),
+        "time held (s)": None if r.hold_total_s is None else round(r.hold_total_s, 1),
+    } for r in shown])  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+    if ex_filter != "all":
+        stats = store.side_stats(ex_filter)
+        c1, c2 = st.columns(2)
+        depth = trend_chart(stats, "best", "Best depth per set", "degrees")
+        hold = trend_chart(stats, "hold_total_s", "Time held per set", "seconds")
+        with c1:
+            if depth is not None:
+                st.altair_chart(depth, width="stretch", key="trend-depth")
+        with c2:
+            if hold is not None:
+                st.altair_chart(hold, width="stretch", key="trend-hold")
+    else:
+        st.caption("Pick an exercise to see its trends over time (left vs right).")
+    st.subheader("Open a set")
+    labels = {r.id: f"#{r.id} · {(r.created or '')[:16].replace('T', ' ')} · {r.title}"
+              for r in shown}  # fmt: skip
+    sid = st.selectbox("Set", list(labels), format_func=labels.get, key="hist_open")
+    if sid is None:
+        return
+    row = store.get(sid)
+    if row is None:
+        st.warning("That set no longer exists.")
+        return
+    summary_cards(summarize(row.report))
+    set_charts(store.series(sid), row.report, key=f"hist-{sid}")
+    c1, c2 = st.columns([1, 3])
+    c1.download_button("Download report.json", json.dumps(row.report, indent=2),
+                       f"formcheck-set-{sid}.json", "application/json",
+                       key=f"hist-dl-{sid}")  # fmt: skip
+    with c2:
+        confirm = st.checkbox("Yes, delete this set", key=f"hist-confirm-{sid}")
+        if st.button("Delete set", disabled=not confirm, key=f"hist-del-{sid}"):
+            try:
+                store.delete(sid)
+            except StoreError as e:
+                st.error(str(e))
+            else:
+                st.toast(f"Deleted set #{sid}")
+                st.rerun()

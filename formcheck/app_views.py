@@ -1,0 +1,123 @@
+"""Streamlit building blocks shared by the pages: summary cards, charts, results, downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from formcheck.app_analysis import Analysis, exercise_for
+from formcheck.app_summary import SetSummary, summarize
+from formcheck.charts import rep_charts, timeline_chart
+
+
+def fmt(v: float | None, unit: str = "", digits: int = 0) -> str:
+    """A number for a card, ``–`` when unknown."""
+    if v is None:
+        return "–"
+    return f"{v:.{digits}f}{unit}"
+
+
+def summary_cards(s: SetSummary) -> None:
+    """Per-side counts, best/average depth, time held vs target, left/right difference, cues."""
+    st.markdown(f"#### {s.title}")
+    if not s.sides:
+        st.info(
+            "No reps or holds were counted in this set. "
+            + ("Setup: " + "; ".join(s.setup_problems) if s.setup_problems else "")
+        )
+    cols = st.columns(max(1, len(s.sides)) + 1)
+    for col, side in zip(cols, s.sides.values(), strict=False):
+        with col, st.container(border=True):
+            unit = s.count_word
+            count = f"{side.count:g}" if side.count is not None else "–"
+            st.metric(f"{side.label}: {unit}", count)
+            st.caption(f"best {fmt(side.best, s.unit)} · average {fmt(side.average, s.unit)}")
+            if side.hold_total_s is not None:
+                target = f" (target {s.hold_target_s:g} s each)" if s.hold_target_s else ""
+                reached = (f", {side.holds_reached} reached target"
+                           if side.holds_reached is not None else "")  # fmt: skip
+                st.caption(f"held {side.hold_total_s:.1f} s in total, longest "
+                           f"{fmt(side.hold_longest_s, ' s', 1)}{target}{reached}")  # fmt: skip
+    with cols[-1], st.container(border=True):
+        st.metric("Left − right", fmt(s.asymmetry, s.unit, 1))
+        st.caption("difference in average depth" if s.asymmetry is not None else "one side only")
+    if s.top_cues:
+        st.markdown("**What to work on:** " + "; ".join(
+            f"{c}" + (f" (×{n})" if n else "") for c, n in s.top_cues[:3]))  # fmt: skip
+    if s.setup_problems:
+        st.caption("Setup problems seen: " + "; ".join(s.setup_problems))
+
+
+def set_charts(series: dict, report: dict, key: str) -> None:
+    """The whole-set timeline and one chart per rep / hold."""
+    ex = exercise_for(report.get("exercise"), report.get("settings"))
+    band = getattr(ex, "target_band", None)
+    label = getattr(ex, "primary_label", "") or ""
+    result = report.get("result") or {}
+    if not series:
+        st.caption("No measurable values of the exercise's main angle in this set.")
+        return
+    tl = timeline_chart(series, result, band, label)
+    if tl is not None:
+        st.altair_chart(tl, width="stretch", key=f"{key}-timeline")
+    grid = rep_charts(series, result, band, label)
+    if grid is not None:
+        st.markdown("**Each rep / hold** — green band: target, red dot: peak")
+        st.altair_chart(grid, key=f"{key}-reps")
+
+
+def results_view(an: Analysis, key: str = "res") -> None:
+    """Summary, annotated video, charts and downloads of one analysis."""
+    rep = an.report
+    summary = summarize(rep)
+    for w in rep.get("warnings") or []:
+        st.warning(w)
+    det = rep.get("detection_rate")
+    if isinstance(det, int | float) and det < 0.5:
+        st.warning(f"A person was found in only {det:.0%} of the frames: check the lighting "
+                   "and that the whole body is in view.")  # fmt: skip
+    summary_cards(summary)
+    left, right = st.columns([3, 2])
+    with left:
+        if an.video:
+            st.video(an.video, format="video/mp4")
+    with right:
+        proc = rep.get("processing") or {}
+        vid = rep.get("video") or {}
+        st.caption(f"{an.name}: {vid.get('duration_s', 0) or 0:.1f} s, "
+                   f"{rep.get('frames', vid.get('frames_decoded', 0))} frames, "
+                   f"analysed at {proc.get('fps', 0)} fps")  # fmt: skip
+        st.download_button("Download report.json", an.report_json, "report.json",
+                           "application/json", key=f"{key}-dl-json")  # fmt: skip
+        st.download_button("Download frames.csv", an.frames_csv, "frames.csv", "text/csv",
+                           key=f"{key}-dl-csv")  # fmt: skip
+        if an.video:
+            st.download_button("Download annotated video", an.video, "annotated.mp4",
+                               "video/mp4", key=f"{key}-dl-mp4")  # fmt: skip
+    set_charts(an.series, rep, key)
+
+
+def instructions_block(exercise_id: str, still=None) -> None:
+    """The exercise's instructions and where to put the camera (with a still frame)."""
+    ex = exercise_for(exercise_id)
+    if ex is None:
+        st.caption(exercise_id)
+        return
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.markdown("\n".join(f"{i + 1}. {line}" for i, line in
+                              enumerate(getattr(ex, "instructions", ()) or ())))  # fmt: skip
+        st.markdown(f"**Camera:** {getattr(ex, 'camera', '')}")
+        extra = []
+        if getattr(ex, "hold_target_s", None):
+            extra.append(f"hold {ex.hold_target_s:g} s")
+        if getattr(ex, "reps_target", None):
+            extra.append(f"{ex.reps_target} {'reps' if ex.mode == 'reps' else 'sets'}")
+        if getattr(ex, "circles_target", None):
+            extra.append(f"{ex.circles_target} circles per side")
+        if getattr(ex, "timed_target_s", None):
+            extra.append(f"{ex.timed_target_s:g} s per side")
+        if extra:
+            st.caption("Target: " + ", ".join(extra))
+    with c2:
+        if still is not None:
+            st.image(still, caption="Camera placement (from the sample clip)")

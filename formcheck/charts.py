@@ -1,0 +1,257 @@
+"""Altair charts of a set: per-rep / per-hold metric curves, the whole-set timeline, trends.
+
+Pure functions: rows (``report.read_frames_csv``) and the result dict in, an
+``alt.Chart`` out; nothing here touches Streamlit, so tests can build every
+chart and inspect its spec.
+
+Example:
+    >>> pts = {"knee_drop_L": [(0.0, 1.0), (0.5, 30.0), (1.0, 2.0)]}
+    >>> result = {"reps": [{"side": "L", "start_s": 0.0, "end_s": 1.0, "peak_s": 0.5,
+    ...                     "peak_value": 30.0, "metric": "knee_drop_L"}]}
+    >>> chart = rep_charts(pts, result, band=(25.0, 60.0))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+Points = list[tuple[float, float]]
+
+#: Longest series kept per metric (charts and history); longer ones are thinned evenly.
+MAX_POINTS = 3000
+SIDE_COLOURS = alt.Scale(domain=["L", "R", "both"], range=["#1f77b4", "#d62728", "#2ca02c"])
+#: Colours of the rep/hold boxes and peaks.
+
+
+def _finite(v) -> bool:
+    return isinstance(v, int | float) and math.isfinite(v)
+
+
+def thin(points: Sequence[tuple[float, float]], n: int = MAX_POINTS) -> Points:
+    """At most ``n`` points, evenly spaced over the series (the last one kept)."""
+    pts = list(points)
+    if len(pts) <= n:
+        return pts
+    step = len(pts) / n
+    out = [pts[int(i * step)] for i in range(n)]
+    if out[-1] != pts[-1]:
+        out[-1] = pts[-1]
+    return out
+
+
+def metric_series(rows: Sequence[Mapping], metric: str) -> Points:
+    """``(t_s, value)`` of one metric over the frames (NaN where not measurable).
+
+    Works for frames.csv columns and for the engine's derived metrics
+    (``knee_drop_mean``, ``twist_for_L``...), which are recomputed per row with
+    the first measurable frame as the baseline.
+    """
+    if not rows:
+        return []
+    if metric in rows[0]:
+        return [(float(r.get("t_s", math.nan)), _val(r.get(metric))) for r in rows]
+    try:
+        from formcheck.exercises.derived import BASELINE_METRICS, DERIVED_METRICS, with_derived
+    except ImportError:
+        return []
+    if metric not in DERIVED_METRICS:
+        return []
+    baseline = {}
+    for name in BASELINE_METRICS:
+        first = next((_val(r.get(name)) for r in rows if _finite(_val(r.get(name)))), math.nan)
+        baseline[name] = first
+    out: Points = []
+    for r in rows:
+        vals = {k: _val(v) for k, v in r.items() if k not in ("view", "position", "phase", "cue")}
+        out.append((float(r.get("t_s", math.nan)), with_derived(vals, baseline, None)[metric]))
+    return out
+
+
+def _val(v) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return math.nan
+    return f if math.isfinite(f) else math.nan
+
+
+def items_of(result: Mapping | None) -> list[dict]:
+    """The set's reps or holds (or circles), each with ``kind``, ``start_s``, ``end_s``..."""
+    result = result or {}
+    out: list[dict] = []
+    for kind in ("reps", "holds"):
+        for i, it in enumerate(result.get(kind) or []):
+            if isinstance(it, dict) and _finite(it.get("start_s")) and _finite(it.get("end_s")):
+                peak_v = it.get("peak_value", it.get("peak"))
+                out.append({**it, "kind": kind[:-1], "n": i + 1, "peak_value": peak_v})
+    return out
+
+
+def primary_metrics(result: Mapping | None, exercise=None, side: str = "auto") -> list[str]:
+    """Metric names to chart: those named by the reps/holds, else the exercise's primary."""
+    names: list[str] = []
+    for it in items_of(result):
+        m = it.get("metric")
+        if isinstance(m, str) and m and m not in names:
+            names.append(m)
+    if names:
+        return names
+    tmpl = getattr(exercise, "primary_metric", None) or (result or {}).get("primary_metric")
+    if not tmpl:
+        return []
+    if "{side}" in tmpl:
+        sides = ["L", "R"] if side not in ("L", "R") else [side]
+        return [tmpl.replace("{side}", s).replace("{other}", "R" if s == "L" else "L")
+                for s in sides]  # fmt: skip
+    return [tmpl]
+
+
+def series_for(rows: Sequence[Mapping], metrics: Iterable[str]) -> dict[str, Points]:
+    """Thinned series of each metric that has at least one measurable value."""
+    out: dict[str, Points] = {}
+    for m in metrics:
+        pts = metric_series(rows, m)
+        if any(_finite(v) for _, v in pts):
+            out[m] = thin(pts)
+    return out
+
+
+def _frame(points: Points, metric: str) -> pd.DataFrame:
+    df = pd.DataFrame(points, columns=["t_s", "value"])
+    df["metric"] = metric
+    return df
+
+
+def _item_metric(it: Mapping, series: Mapping[str, Points]) -> str | None:
+    m = it.get("metric")
+    if isinstance(m, str) and m in series:
+        return m
+    from formcheck.app_summary import norm_side
+
+    side = norm_side(it.get("side"))
+    for name in series:
+        if side in ("L", "R") and name.endswith(side):
+            return name
+    return next(iter(series), None)
+
+
+def rep_chart(
+    points: Points, item: Mapping, band: tuple[float, float] | None, label: str = "", pad_s=1.0
+) -> alt.LayerChart:
+    """One rep or hold: the metric around it, the target band shaded, the peak marked."""
+    t0, t1 = float(item["start_s"]) - pad_s, float(item["end_s"]) + pad_s
+    df = pd.DataFrame([(t, v) for t, v in points if t0 <= t <= t1], columns=["t_s", "value"])
+    df["t_rel"] = df["t_s"] - float(item["start_s"])
+    kind = item.get("kind", "rep")
+    side = item.get("side") or ""
+    title = f"{kind.capitalize()} {item.get('n', '')} {side}".strip()
+    if item.get("counted") is False:
+        title += " (not counted)"
+    if kind == "hold" and _finite(item.get("duration_s")):
+        title += f" · {float(item['duration_s']):.1f} s"
+    y = alt.Y("value:Q", title=label or "degrees", scale=alt.Scale(zero=False))
+    line = alt.Chart(df).mark_line(color="#1f77b4").encode(
+        x=alt.X("t_rel:Q", title="seconds from start"), y=y,
+        tooltip=[alt.Tooltip("t_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".1f")],
+    )  # fmt: skip
+    layers: list[alt.Chart] = []
+    if band is not None and all(_finite(b) for b in band):
+        bdf = pd.DataFrame({"lo": [band[0]], "hi": [band[1]]})
+        layers.append(alt.Chart(bdf).mark_rect(opacity=0.15, color="#2ca02c")
+                      .encode(y="lo:Q", y2="hi:Q"))  # fmt: skip
+    layers.append(line)
+    if _finite(item.get("peak_s")) and _finite(item.get("peak_value")):
+        pdf = pd.DataFrame({"t_rel": [float(item["peak_s"]) - float(item["start_s"])],
+                            "value": [float(item["peak_value"])]})  # fmt: skip
+        layers.append(
+            alt.Chart(pdf)
+            .mark_point(color="#d62728", size=80, filled=True)
+            .encode(
+                x="t_rel:Q",
+                y="value:Q",
+                tooltip=[alt.Tooltip("value:Q", title="peak", format=".1f")],
+            )
+        )
+    return alt.layer(*layers).properties(title=title, width=220, height=150)
+
+
+def rep_charts(
+    series: Mapping[str, Points],
+    result: Mapping | None,
+    band=None,
+    label: str = "",
+    columns: int = 3,
+    limit: int = 24,
+) -> alt.ConcatChart | None:
+    """A grid of :func:`rep_chart`, one per rep or hold (None when there are none)."""
+    charts = []
+    for it in items_of(result)[:limit]:
+        m = _item_metric(it, series)
+        if m is None:
+            continue
+        charts.append(rep_chart(series[m], it, band, label))
+    if not charts:
+        return None
+    return alt.concat(*charts, columns=columns)
+
+
+def timeline_chart(
+    series: Mapping[str, Points], result: Mapping | None, band=None, label: str = ""
+) -> alt.LayerChart | None:
+    """The whole set: each metric over time, reps/holds shaded, peaks marked, band as lines."""
+    if not series:
+        return None
+    df = pd.concat([_frame(p, m) for m, p in series.items()], ignore_index=True)
+    y = alt.Y("value:Q", title=label or "degrees", scale=alt.Scale(zero=False))
+    layers: list[alt.Chart] = []
+    items = items_of(result)
+    if items:
+        idf = pd.DataFrame([{"start": float(i["start_s"]), "end": float(i["end_s"]),
+                             "what": f"{i['kind']} {i['n']} {i.get('side') or ''}".strip()}
+                            for i in items])  # fmt: skip
+        layers.append(alt.Chart(idf).mark_rect(opacity=0.12, color="#ff7f0e")
+                      .encode(x="start:Q", x2="end:Q", tooltip=["what:N"]))  # fmt: skip
+    if band is not None and all(_finite(b) for b in band):
+        bdf = pd.DataFrame({"y": list(band)})
+        layers.append(alt.Chart(bdf).mark_rule(strokeDash=[4, 4], color="#2ca02c")
+                      .encode(y="y:Q"))  # fmt: skip
+    layers.append(alt.Chart(df).mark_line().encode(
+        x=alt.X("t_s:Q", title="time (s)"), y=y, color=alt.Color("metric:N", title=None),
+        tooltip=["metric:N", alt.Tooltip("t_s:Q", format=".2f"),
+                 alt.Tooltip("value:Q", format=".1f")],
+    ))  # fmt: skip
+    peaks = [
+        {"t_s": float(i["peak_s"]), "value": float(i["peak_value"])}
+        for i in items
+        if _finite(i.get("peak_s")) and _finite(i.get("peak_value"))
+    ]
+    if peaks:
+        layers.append(alt.Chart(pd.DataFrame(peaks)).mark_point(color="#d62728", filled=True,
+                                                                 size=50)
+                      .encode(x="t_s:Q", y="value:Q"))  # fmt: skip
+    return alt.layer(*layers).properties(title="Whole set", height=220, width="container")
+
+
+def trend_chart(stats: Iterable, field: str, title: str, unit: str = "") -> alt.Chart | None:
+    """One value per set and side over time (e.g. ``best`` depth, ``hold_total_s``)."""
+    rows = [{"created": getattr(s, "created", None), "side": getattr(s, "side", ""),
+             "value": getattr(s, field, None), "session": getattr(s, "session_id", None)}
+            for s in stats]  # fmt: skip
+    rows = [r for r in rows if _finite(r["value"]) and r["created"]]
+    if not rows:
+        return None
+    df = pd.DataFrame(rows)
+    df["created"] = pd.to_datetime(df["created"], utc=True, errors="coerce")
+    return (
+        alt.Chart(df).mark_line(point=True).encode(
+            x=alt.X("created:T", title="date"),
+            y=alt.Y("value:Q", title=unit or field, scale=alt.Scale(zero=False)),
+            color=alt.Color("side:N", scale=SIDE_COLOURS, title="side"),
+            tooltip=["session:Q", "side:N", alt.Tooltip("created:T", format="%Y-%m-%d %H:%M"),
+                     alt.Tooltip("value:Q", format=".1f")],
+        ).properties(title=title, height=220, width="container")
+    )  # fmt: skip

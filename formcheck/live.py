@@ -1,0 +1,303 @@
+"""Live webcam processing that never blocks the video: a worker thread runs the pose flow.
+
+The streamlit-webrtc callback (:meth:`LiveSession.recv`) only hands the newest
+frame to the worker (overwriting one that was not picked up yet: frames are
+dropped, never queued) and draws the latest result on the current frame, so
+the returned video keeps the camera's frame rate whatever the model's speed.
+The worker runs :class:`~formcheck.session.FrameProcessor` one frame at a time
+and publishes a :class:`LiveStatus` snapshot the page polls.
+
+Example (without a camera):
+    >>> live = LiveSession("squat_valgus")            # doctest: +SKIP
+    >>> out = live.process_rgb(rgb_frame)              # doctest: +SKIP
+    >>> report, rows = live.finish()                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from formcheck import __version__
+from formcheck.report import SCHEMA
+
+#: Longest set kept in memory for charts (frames); older rows are thinned out.
+MAX_ROWS = 30 * 60 * 20
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """What the page shows next to the video; a snapshot, safe to read from any thread."""
+
+    running: bool = False
+    frames_in: int = 0
+    frames_processed: int = 0
+    frames_dropped: int = 0
+    fps: float = 0.0
+    detected: bool = False
+    mode: str = ""
+    phase: str = "setup"
+    counts: dict = field(default_factory=dict)
+    active_side: str | None = None
+    hold_elapsed_s: float = 0.0
+    hold_target_s: float | None = None
+    holding: bool = False
+    primary_metric: str | None = None
+    primary_value: float | None = None
+    target_band: tuple | None = None
+    setup_ok: bool = False
+    setup_problems: tuple[str, ...] = ()
+    cue: str | None = None
+    error: str | None = None
+
+
+def status_from(state, detected: bool, base: LiveStatus) -> LiveStatus:
+    """Fold one :class:`TrackerState` (any object with its fields) into a status."""
+    g = lambda name, default=None: getattr(state, name, default)  # noqa: E731
+    phase = g("phase", "setup") or "setup"
+    setup_ok = bool(g("setup_ok", False))
+    pv = g("primary_value")
+    return LiveStatus(
+        running=base.running, frames_in=base.frames_in, frames_processed=base.frames_processed,
+        frames_dropped=base.frames_dropped, fps=base.fps, detected=detected,
+        mode=g("mode", "") or "", phase=phase, counts=dict(g("counts", {}) or {}),
+        active_side=g("active_side"), hold_elapsed_s=float(g("hold_elapsed_s", 0.0) or 0.0),
+        hold_target_s=g("hold_target_s"), holding=phase == "holding" and setup_ok,
+        primary_metric=g("primary_metric"),
+        primary_value=float(pv) if isinstance(pv, int | float) else None,
+        target_band=tuple(g("target_band")) if g("target_band") else None,
+        setup_ok=setup_ok, setup_problems=tuple(g("setup_problems", ()) or ()),
+        cue=g("cue"),
+    )  # fmt: skip
+
+
+ProcessorFactory = Callable[[], object]
+
+
+class LiveSession:
+    """One live set: a worker thread, the latest drawn result, counters, the recorded rows.
+
+    ``processor_factory`` (for tests) builds the object with ``process/draw/finish/close``;
+    by default a :class:`~formcheck.session.FrameProcessor` for the exercise.
+    """
+
+    def __init__(
+        self,
+        exercise_id: str | None,
+        side: str = "auto",
+        settings: dict | None = None,
+        processor_factory: ProcessorFactory | None = None,
+    ):
+        self.exercise_id = exercise_id
+        self.side = side
+        self.settings = dict(settings or {})
+        self._factory = processor_factory or self._default_factory
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._pending: tuple[np.ndarray, float] | None = None
+        self._latest_pf = None
+        self._proc = None
+        self._status = LiveStatus()
+        self._rows: list[dict] = []
+        self._t0: float | None = None
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self._proc_times: list[float] = []
+        self._started_at: str | None = None
+        self._result: dict | None = None
+
+    def _default_factory(self):
+        from formcheck.session import FrameProcessor
+
+        return FrameProcessor(exercise_id=self.exercise_id, side=self.side,
+                              settings=self.settings)  # fmt: skip
+
+    # -- the camera side (streamlit-webrtc thread) ---------------------------
+    def recv(self, frame):
+        """streamlit-webrtc ``video_frame_callback``: ``av.VideoFrame`` in, annotated out."""
+        import av
+
+        rgb = frame.to_ndarray(format="rgb24")
+        out = self.process_rgb(rgb)
+        new = av.VideoFrame.from_ndarray(out, format="rgb24")
+        new.pts, new.time_base = frame.pts, frame.time_base
+        return new
+
+    def process_rgb(self, rgb: np.ndarray) -> np.ndarray:
+        """Queue ``rgb`` for the worker (replacing an unprocessed one) and return it drawn."""
+        now = time.monotonic()
+        with self._lock:
+            if self._thread is None and not self._stop:
+                self._start_locked()
+            if self._t0 is None:
+                self._t0 = now
+            dropped = self._pending is not None
+            self._pending = (rgb, now - self._t0)
+            s = self._status
+            self._status = _replace(s, frames_in=s.frames_in + 1,
+                                    frames_dropped=s.frames_dropped + int(dropped))  # fmt: skip
+            self._wake.notify()
+            pf, proc = self._latest_pf, self._proc
+        if pf is None or proc is None:
+            return rgb
+        try:
+            return proc.draw(rgb, pf)
+        except Exception:  # noqa: BLE001 - a drawing glitch must not stop the stream
+            return rgb
+
+    # -- the worker ----------------------------------------------------------
+    def _start_locked(self) -> None:
+        self._started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self._status = _replace(self._status, running=True)
+        self._thread = threading.Thread(target=self._run, name="formcheck-live", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            proc = self._factory()
+        except Exception as e:  # noqa: BLE001 - shown on the page
+            from formcheck.errors import user_message
+
+            with self._lock:
+                self._status = _replace(self._status, error=user_message(e) or repr(e),
+                                        running=False)  # fmt: skip
+            return
+        with self._lock:
+            self._proc = proc
+        index = 0
+        from formcheck.session import csv_row
+
+        while True:
+            with self._lock:
+                while self._pending is None and not self._stop:
+                    self._wake.wait(0.5)
+                if self._stop:
+                    break
+                rgb, t_s = self._pending
+                self._pending = None
+            try:
+                pf = proc.process(rgb, t_s, index)
+            except Exception as e:  # noqa: BLE001
+                with self._lock:
+                    self._status = _replace(self._status, error=str(e))
+                continue
+            index += 1
+            row = csv_row(pf)
+            now = time.monotonic()
+            with self._lock:
+                self._latest_pf = pf
+                self._proc_times.append(now)
+                self._proc_times = [t for t in self._proc_times if now - t <= 2.0]
+                span = self._proc_times[-1] - self._proc_times[0]
+                fps = (len(self._proc_times) - 1) / span if span > 0 else 0.0
+                base = _replace(self._status, frames_processed=self._status.frames_processed + 1,
+                                fps=fps)  # fmt: skip
+                detected = bool(getattr(pf.metrics, "detected", False))
+                st = getattr(pf, "state", None)
+                self._status = (
+                    status_from(st, detected, base)
+                    if st is not None
+                    else _replace(base, detected=detected)
+                )
+                self._rows.append(row)
+                if len(self._rows) > MAX_ROWS:
+                    self._rows = self._rows[::2]
+
+    # -- the page side -------------------------------------------------------
+    @property
+    def status(self) -> LiveStatus:
+        """The latest snapshot."""
+        with self._lock:
+            return self._status
+
+    @property
+    def started(self) -> bool:
+        """True once a frame arrived."""
+        with self._lock:
+            return self._thread is not None
+
+    def finish(self, timeout_s: float = 10.0) -> tuple[dict | None, list[dict]]:
+        """Stop the worker and return ``(report, rows)`` (report None if no frame arrived).
+
+        Safe to call twice (the second call returns the same report).
+        """
+        with self._lock:
+            self._stop = True
+            self._wake.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+        with self._lock:
+            if self._result is not None or self._thread is None:
+                return self._result, list(self._rows)
+            proc, status = self._proc, self._status
+            rows = list(self._rows)
+        result = None
+        if proc is not None:
+            try:
+                result = proc.finish()
+            finally:
+                proc.close()
+        duration = rows[-1]["t_s"] - rows[0]["t_s"] if len(rows) > 1 else 0.0
+        report = {
+            "schema": SCHEMA,
+            "formcheck_version": __version__,
+            "created": self._started_at,
+            "source": "live",
+            "exercise": self.exercise_id,
+            "side": self.side,
+            "settings": self.settings,
+            "video": {"duration_s": round(float(duration), 2), "frames_decoded": len(rows)},
+            "frames": len(rows),
+            "detection_rate": round(
+                sum(r.get("detected", 0) for r in rows) / max(1, len(rows)), 4
+            ),  # fmt: skip
+            "processing": {
+                "fps": round(status.fps, 2),
+                "frames_in": status.frames_in,
+                "frames_dropped": status.frames_dropped,
+            },  # fmt: skip
+            "result": result,
+        }
+        with self._lock:
+            self._result = report
+            self._status = _replace(self._status, running=False)
+        return report, rows
+
+
+def _replace(s: LiveStatus, **kw) -> LiveStatus:
+    from dataclasses import replace
+
+    return replace(s, **kw)
+
+
+class LiveHolder:
+    """A stable callback target for streamlit-webrtc whose session can be swapped.
+
+    The webrtc component keeps the callback it was given; the page replaces
+    ``holder.session`` (new exercise, or a new set after Stop) without
+    restarting the stream machinery.
+    """
+
+    def __init__(self, session: LiveSession):
+        self._lock = threading.Lock()
+        self._session = session
+
+    @property
+    def session(self) -> LiveSession:
+        with self._lock:
+            return self._session
+
+    @session.setter
+    def session(self, s: LiveSession) -> None:
+        with self._lock:
+            self._session = s
+
+    def recv(self, frame):
+        """``video_frame_callback`` for streamlit-webrtc."""
+        return self.session.recv(frame)
