@@ -1,0 +1,163 @@
+"""Hold timing: a timer that runs only while the position is held and form passes.
+
+In position: the primary value reaches ``enter`` and stays until it falls below
+``exit`` (hysteresis). The timer is armed only after the rest position
+(value below ``exit``) has been seen, so getting into position never counts.
+Gaps shorter than ``bridge_s`` (NaN, a dip out of position, a flicker of a form
+fault) are bridged: their time counts. A longer form fault pauses the timer and,
+past ``break_on_fault_s``, ends the hold; leaving the position (or losing
+tracking) for longer than ``bridge_s`` ends it at the last good frame.
+Times in seconds; a hold's ``duration_s`` is the time the timer ran.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HoldConfig:
+    """Thresholds of one hold timer (see module docstring)."""
+
+    enter: float
+    exit: float
+    target_s: float
+    bridge_s: float = 0.3
+    break_on_fault_s: float = 2.0
+    min_hold_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class Hold:
+    """One finished hold: timer time ``duration_s``, from ``start_s`` to ``end_s``."""
+
+    start_s: float
+    end_s: float
+    duration_s: float
+    reached_target: bool
+    mean_value: float
+    peak_value: float
+    fault_s: float
+
+
+class HoldTimer:
+    """Feed ``update(t_s, value, form_ok)`` per frame; returns a :class:`Hold` when one ends.
+
+    Example:
+        >>> ht = HoldTimer(HoldConfig(enter=10, exit=5, target_s=1.0, min_hold_s=0.5))
+        >>> out = [ht.update(i / 10, v, True) for i, v in enumerate([0] + [20] * 15 + [0])]
+        >>> [round(h.duration_s, 1) for h in out if h]
+        [1.5]
+    """
+
+    def __init__(self, cfg: HoldConfig) -> None:
+        self.cfg = cfg
+        self.armed = False
+        self.in_position = False
+        self._active = False  # a hold is open
+        self._prev_t: float | None = None
+        self._last_good_t = math.nan  # last frame in position with form ok
+        self._last_inpos_t = math.nan  # last frame in position (any form)
+        self._fault_since: float | None = None
+        self._elapsed = 0.0
+        self._fault_s = 0.0
+        self._start = math.nan
+        self._sum = 0.0
+        self._n = 0
+        self._peak = -math.inf
+        self._target_announced = False
+
+    @property
+    def active(self) -> bool:
+        """True while a hold is open (its timer may be paused by a form fault)."""
+        return self._active
+
+    @property
+    def running(self) -> bool:
+        """True while a hold is open and its timer is not paused by a fault."""
+        return self._active and self._fault_since is None
+
+    @property
+    def elapsed_s(self) -> float:
+        """Timer time of the open hold in seconds (0 when none)."""
+        return self._elapsed if self._active else 0.0
+
+    def reached_target_now(self) -> bool:
+        """True exactly once per hold, on the frame its timer reaches the target."""
+        if self._active and not self._target_announced and self._elapsed >= self._tol_target:
+            self._target_announced = True
+            return True
+        return False
+
+    @property
+    def _tol_target(self) -> float:
+        return self.cfg.target_s - 1e-6
+
+    def update(self, t: float, value: float, form_ok: bool = True) -> Hold | None:
+        """Advance to ``t`` (s) with the primary ``value`` (NaN = not measurable)."""
+        cfg = self.cfg
+        prev_t, self._prev_t = self._prev_t, t
+        if not math.isnan(value):
+            if value < cfg.exit:
+                self.in_position = False
+                self.armed = True
+            elif value >= cfg.enter and self.armed:
+                self.in_position = True
+        if not self._active:
+            if self.in_position and not math.isnan(value) and form_ok:
+                self._open(t, value)
+            return None
+        # An open hold.
+        valid = not math.isnan(value) and self.in_position
+        if not valid:
+            if t - self._last_inpos_t > cfg.bridge_s:
+                return self._close(self._last_good_t)
+            return None
+        self._last_inpos_t = t
+        self._sum += value
+        self._n += 1
+        self._peak = max(self._peak, value)
+        if form_ok:
+            gap = t - self._last_good_t
+            if gap <= cfg.bridge_s + 1e-9:
+                self._elapsed += gap  # bridges NaN, dips and fault flickers
+            else:
+                self._fault_s += gap
+            self._last_good_t = t
+            self._fault_since = None
+            return None
+        if self._fault_since is None:
+            self._fault_since = t if prev_t is None else prev_t
+        if t - self._fault_since > cfg.break_on_fault_s:
+            return self._close(self._last_good_t)
+        return None
+
+    def _open(self, t: float, value: float) -> None:
+        self._active = True
+        self._start = self._last_good_t = self._last_inpos_t = t
+        self._elapsed = self._fault_s = 0.0
+        self._fault_since = None
+        self._sum, self._n, self._peak = value, 1, value
+        self._target_announced = False
+
+    def _close(self, end_t: float) -> Hold | None:
+        self._active = False
+        self._fault_since = None
+        if self._elapsed < self.cfg.min_hold_s:
+            return None
+        return Hold(
+            start_s=self._start,
+            end_s=end_t,
+            duration_s=self._elapsed,
+            reached_target=self._elapsed >= self._tol_target,
+            mean_value=self._sum / max(self._n, 1),
+            peak_value=self._peak,
+            fault_s=self._fault_s,
+        )
+
+    def finish(self, t: float) -> Hold | None:
+        """Close an open hold at the end of the input (``t`` = last frame time)."""
+        if not self._active:
+            return None
+        return self._close(self._last_good_t)

@@ -1,0 +1,154 @@
+"""Rep counting: a hysteresis state machine on one primary value per frame.
+
+States: ``"idle"`` (not armed: waiting to see the rest position, so getting into
+position never counts), ``"ready"`` (at rest), ``"moving"`` (past ``enter``, not
+yet at the end position) and ``"holding"`` (at or past ``target``). A rep ends
+when the value falls below ``exit``; it counts when it lasted ``min_rep_s`` and
+held the end position for ``end_hold_s``. NaN gaps and dips below ``target``
+shorter than ``bridge_s`` are bridged; a longer NaN gap abandons the rep.
+Values are in the primary metric's unit (higher = deeper), times in seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RepConfig:
+    """Thresholds of one rep counter (see module docstring)."""
+
+    enter: float
+    exit: float
+    target: float
+    min_rep_s: float = 0.8
+    end_hold_s: float = 0.0
+    bridge_s: float = 0.3
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One finished rep attempt. ``counted`` is False for too-short or unheld reps."""
+
+    start_s: float
+    end_s: float
+    peak_s: float
+    peak_value: float
+    hold_s: float
+    counted: bool
+    reason: str | None = None  # "too_short", "hold_too_short", "lost_tracking"
+
+
+class RepCounter:
+    """Feed ``update(t_s, value)`` once per frame; it returns a :class:`Rep` when one ends.
+
+    Example:
+        >>> rc = RepCounter(RepConfig(enter=20, exit=10, target=30, min_rep_s=0.5))
+        >>> reps = [rc.update(i / 10, v) for i, v in enumerate([0, 25, 35, 35, 35, 35, 0])]
+        >>> [r.counted for r in reps if r]
+        [True]
+    """
+
+    def __init__(self, cfg: RepConfig) -> None:
+        self.cfg = cfg
+        self.state = "idle"
+        self._dt = 1 / 30
+        self._last_t: float | None = None
+        self._last_valid_t: float | None = None
+        self._rest_t = math.nan
+        self._start = math.nan
+        self._peak = -math.inf
+        self._peak_t = math.nan
+        self._hold_start: float | None = None
+        self._hold_last: float | None = None
+        self._hold_best = 0.0
+
+    @property
+    def in_rep(self) -> bool:
+        """True while a rep is under way."""
+        return self.state in ("moving", "holding")
+
+    @property
+    def hold_elapsed_s(self) -> float:
+        """Current end-position hold time in seconds (0 when not holding)."""
+        if self._hold_start is None or self._hold_last is None or not self.in_rep:
+            return 0.0
+        return self._hold_last - self._hold_start + self._dt
+
+    def _tick(self, t: float) -> None:
+        if self._last_t is not None and t > self._last_t:
+            dt = t - self._last_t
+            self._dt = 0.8 * self._dt + 0.2 * min(dt, 0.2)
+        self._last_t = t
+
+    def update(self, t: float, value: float) -> Rep | None:
+        """Advance to time ``t`` (s) with the primary ``value`` (NaN = not measurable)."""
+        self._tick(t)
+        cfg = self.cfg
+        if math.isnan(value):
+            last = self._last_valid_t
+            if self.in_rep and last is not None and t - last > cfg.bridge_s:
+                return self._end(last, lost=True)
+            return None
+        self._last_valid_t = t
+        if self.state == "idle":
+            if value < cfg.exit:
+                self.state = "ready"
+                self._rest_t = t
+            return None
+        if self.state == "ready":
+            if value < cfg.exit:
+                self._rest_t = t
+            if value >= cfg.enter:
+                self._begin(t, value)
+            return None
+        # In a rep.
+        if value > self._peak:
+            self._peak, self._peak_t = value, t
+        if value >= cfg.target:
+            if self._hold_last is None or t - self._hold_last > cfg.bridge_s + 1e-9:
+                self._hold_start = t
+            self._hold_last = t
+            self._hold_best = max(self._hold_best, self.hold_elapsed_s)
+            self.state = "holding"
+        elif self._hold_last is None or t - self._hold_last > cfg.bridge_s:
+            self.state = "moving"
+        if value < cfg.exit:
+            return self._end(t)
+        return None
+
+    def _begin(self, t: float, value: float) -> None:
+        self.state = "moving"
+        self._start = self._rest_t if not math.isnan(self._rest_t) else t
+        self._peak, self._peak_t = value, t
+        self._hold_start = self._hold_last = None
+        self._hold_best = 0.0
+        if value >= self.cfg.target:
+            self._hold_start = self._hold_last = t
+            self.state = "holding"
+
+    def _end(self, t: float, lost: bool = False) -> Rep:
+        cfg = self.cfg
+        duration = t - self._start
+        reason = None
+        if lost:
+            reason = "lost_tracking"
+        elif duration < cfg.min_rep_s:
+            reason = "too_short"
+        elif self._hold_best < cfg.end_hold_s - 0.5 * self._dt:
+            reason = "hold_too_short"
+        rep = Rep(
+            start_s=self._start,
+            end_s=t,
+            peak_s=self._peak_t,
+            peak_value=self._peak,
+            hold_s=self._hold_best,
+            counted=reason is None,
+            reason=reason,
+        )
+        self.state = "idle" if lost else "ready"
+        self._rest_t = t
+        self._hold_start = self._hold_last = None
+        self._hold_best = 0.0
+        return rep

@@ -1,0 +1,98 @@
+"""Timed work per side (ball massage): seconds while a side's condition holds.
+
+:class:`MotionMeter` says whether a point keeps moving: the spread (root of the
+summed variances of x and y) of its path over the last ``window_s`` seconds,
+in torso lengths. :class:`SideTimer` accumulates time per side while
+``update`` is given that side; gaps (``None``) up to ``bridge_s`` are bridged.
+Times in seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+
+class MotionMeter:
+    """Spread of a 2D path over a sliding window (torso lengths), NaN until enough data."""
+
+    def __init__(self, window_s: float = 1.5, min_fill: float = 0.5) -> None:
+        self.window_s = window_s
+        self.min_fill = min_fill
+        self._pts: deque[tuple[float, float, float]] = deque()
+
+    def update(self, t: float, x: float, y: float) -> float:
+        """Add a sample (NaN is skipped) and return the current spread."""
+        if not (math.isnan(x) or math.isnan(y)):
+            self._pts.append((t, x, y))
+        while self._pts and t - self._pts[0][0] > self.window_s:
+            self._pts.popleft()
+        if len(self._pts) < 3 or self._pts[-1][0] - self._pts[0][0] < self.min_fill * self.window_s:
+            return math.nan
+        n = len(self._pts)
+        mx = sum(p[1] for p in self._pts) / n
+        my = sum(p[2] for p in self._pts) / n
+        var = sum((p[1] - mx) ** 2 + (p[2] - my) ** 2 for p in self._pts) / n
+        return math.sqrt(var)
+
+
+@dataclass(frozen=True)
+class TimedSegment:
+    """One stretch of timed work on one side."""
+
+    side: str
+    start_s: float
+    end_s: float
+    duration_s: float
+
+
+class SideTimer:
+    """Feed ``update(t_s, side_or_None)``; returns a :class:`TimedSegment` when one ends."""
+
+    def __init__(self, bridge_s: float = 0.3, min_segment_s: float = 0.5) -> None:
+        self.bridge_s = bridge_s
+        self.min_segment_s = min_segment_s
+        self.totals: dict[str, float] = {}
+        self.side: str | None = None
+        self._start = math.nan
+        self._last = math.nan
+        self._dur = 0.0
+
+    @property
+    def current_s(self) -> float:
+        """Seconds in the open segment (0 when none)."""
+        return self._dur if self.side is not None else 0.0
+
+    def update(self, t: float, side: str | None) -> TimedSegment | None:
+        """Advance to ``t``; ``side`` is the side being worked this frame, or None."""
+        done = None
+        if self.side is not None and (
+            side not in (None, self.side) or t - self._last > self.bridge_s
+        ):
+            done = self._close()
+        if side is None:
+            return done
+        if self.side is None:
+            self.side, self._start, self._last, self._dur = side, t, t, 0.0
+        else:
+            gap = t - self._last
+            self._dur += gap
+            self._last = t
+        return done
+
+    def _close(self) -> TimedSegment | None:
+        side, self.side = self.side, None
+        if side is None or self._dur < self.min_segment_s:
+            return None
+        self.totals[side] = self.totals.get(side, 0.0) + self._dur
+        return TimedSegment(side, self._start, self._last, self._dur)
+
+    def total_s(self, side: str) -> float:
+        """Seconds worked on ``side`` so far, the open segment included."""
+        extra = self._dur if self.side == side else 0.0
+        return self.totals.get(side, 0.0) + extra
+
+    def finish(self) -> TimedSegment | None:
+        """Close the open segment at the end of the input."""
+        return self._close() if self.side is not None else None
