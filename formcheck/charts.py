@@ -127,15 +127,15 @@ def _frame(points: Points, metric: str) -> pd.DataFrame:
 
 
 def _item_metric(it: Mapping, series: Mapping[str, Points]) -> str | None:
-    m = it.get("metric")
-    if isinstance(m, str) and m in series:
-        return m
+    """The series to draw a rep/hold with: its own metric, else one of its side, else None."""
     from formcheck.app_summary import norm_side
 
+    m = it.get("metric")
+    if isinstance(m, str) and m:
+        return m if m in series else None
     side = norm_side(it.get("side"))
-    for name in series:
-        if side in ("L", "R") and name.endswith(side):
-            return name
+    if side in ("L", "R"):
+        return next((name for name in series if name.endswith(f"_{side}")), None)
     return next(iter(series), None)
 
 

@@ -15,6 +15,7 @@ Example (without a camera):
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -69,7 +70,7 @@ def status_from(state, detected: bool, base: LiveStatus) -> LiveStatus:
         active_side=g("active_side"), hold_elapsed_s=float(g("hold_elapsed_s", 0.0) or 0.0),
         hold_target_s=g("hold_target_s"), holding=phase == "holding" and setup_ok,
         primary_metric=g("primary_metric"),
-        primary_value=float(pv) if isinstance(pv, int | float) else None,
+        primary_value=float(pv) if isinstance(pv, int | float) and math.isfinite(pv) else None,
         target_band=tuple(g("target_band")) if g("target_band") else None,
         setup_ok=setup_ok, setup_problems=tuple(g("setup_problems", ()) or ()),
         cue=g("cue"),
