@@ -50,9 +50,16 @@ class Script:
     segments: list[Segment] = field(default_factory=list)
     swap_frac: float = 0.0  # fraction of frames with every _L/_R metric swapped
 
-    def seg(self, dur: float, view: str | None = None, position: str | None = None,
-            detected: bool = True, n_people: int = 1, noise: float | None = None,
-            **metrics: Spec) -> Script:  # fmt: skip
+    def seg(
+        self,
+        dur: float,
+        view: str | None = None,
+        position: str | None = None,
+        detected: bool = True,
+        n_people: int = 1,
+        noise: float | None = None,
+        **metrics: Spec,
+    ) -> Script:
         """Append a segment; metrics not given keep the script's ``base`` spec."""
         self.segments.append(Segment(dur, metrics, view, position, detected, n_people, noise))
         return self

@@ -18,8 +18,9 @@ def sir_script(seed: int = 0, noise: float = 0.5, **kw) -> Script:
     return Script(seed=seed, noise=noise, base=dict(REST_SIR), **kw)
 
 
-def sir_rep(s: Script, side: str = "R", depth: float = 45.0, hold: float = 3.5,
-            rest: float = 1.0, **extra) -> Script:  # fmt: skip
+def sir_rep(
+    s: Script, side: str = "R", depth: float = 45.0, hold: float = 3.5, rest: float = 1.0, **extra
+) -> Script:
     k = f"knee_drop_{side}"
     s.seg(1.0, **{k: (0.0, depth)})
     s.seg(hold, **{k: depth}, **extra)
@@ -194,8 +195,12 @@ def test_seated_live_state_shape_and_hold_progress():
 # --------------------------------------------------------------------------- hip hinge
 
 HINGE = get_exercise("hip_hinge_rotation")
-REST_HINGE = {"trunk_inclination": 3.0, "trunk_twist": 6.0, "knee_flexion_L": 5.0,
-              "knee_flexion_R": 8.0}  # fmt: skip
+REST_HINGE = {
+    "trunk_inclination": 3.0,
+    "trunk_twist": 6.0,
+    "knee_flexion_L": 5.0,
+    "knee_flexion_R": 8.0,
+}
 
 
 def hinge_rep(s: Script, twist: float, depth: float = 55.0, **extra) -> Script:
@@ -236,12 +241,18 @@ def test_hinge_accepts_a_45_degree_view_but_not_front():
 # --------------------------------------------------------------------------- squat valgus
 
 SQUAT = get_exercise("squat_valgus")
-REST_SQ = {"knee_flexion_L": 5.0, "knee_flexion_R": 5.0, "knee_valgus_L": 3.0,
-           "knee_valgus_R": 3.0, "knee_ankle_ratio": 1.0}  # fmt: skip
+REST_SQ = {
+    "knee_flexion_L": 5.0,
+    "knee_flexion_R": 5.0,
+    "knee_valgus_L": 3.0,
+    "knee_valgus_R": 3.0,
+    "knee_ankle_ratio": 1.0,
+}
 
 
-def squat(s: Script, depth: float = 80.0, valgus_l: float = 5.0, valgus_r: float = 5.0,
-          ratio: float = 1.0) -> Script:  # fmt: skip
+def squat(
+    s: Script, depth: float = 80.0, valgus_l: float = 5.0, valgus_r: float = 5.0, ratio: float = 1.0
+) -> Script:
     s.seg(
         0.8,
         knee_flexion_L=(5.0, depth),
@@ -266,7 +277,7 @@ def squat(s: Script, depth: float = 80.0, valgus_l: float = 5.0, valgus_r: float
         knee_valgus_R=(valgus_r, 3.0),
         knee_ankle_ratio=(ratio, 1.0),
     )
-    return s.seg(0.6)  # fmt: skip
+    return s.seg(0.6)
 
 
 def squat_script(**kw) -> Script:

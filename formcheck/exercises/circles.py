@@ -8,8 +8,9 @@ The angle is unwrapped frame to frame; every 360 degrees in one direction is
 one circle (turning back undoes progress). Frames closer to the centre than
 ``min_radius`` are skipped (noise around a still point never counts). When the
 path is inactive (knee not lifted, not measurable) for more than ``bridge_s``
-the partial turn is dropped. Coordinates in torso lengths, times in seconds,
-angles in degrees.
+the partial turn is dropped. The path is first smoothed exponentially
+(``smooth_s``) so landmark jitter cannot spin round the centre.
+Coordinates in torso lengths, times in seconds, angles in degrees.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class CircleConfig:
     min_radius: float = 0.03
     window_s: float = 3.0
     bridge_s: float = 0.3
+    smooth_s: float = 0.1  # time constant of the exponential smoothing of the path
 
 
 class CircleCounter:
@@ -46,6 +48,7 @@ class CircleCounter:
         self._prev_angle: float | None = None
         self._last_active_t: float | None = None
         self._settled = False
+        self._smooth: tuple[float, float] | None = None
 
     @property
     def fraction(self) -> float:
@@ -63,6 +66,16 @@ class CircleCounter:
             if self._last_active_t is not None and t - self._last_active_t > cfg.bridge_s:
                 self._reset()
             return 0
+        if self._smooth is None or self._last_active_t is None:
+            self._smooth = (x, y)
+        else:
+            a = min(1.0, max(t - self._last_active_t, 0.0) / (cfg.smooth_s + 1e-9))
+            a = a / (1.0 + a)
+            self._smooth = (
+                self._smooth[0] + a * (x - self._smooth[0]),
+                self._smooth[1] + a * (y - self._smooth[1]),
+            )
+        x, y = self._smooth
         self._last_active_t = t
         self._pts.append((t, x, y))
         while self._pts and t - self._pts[0][0] > cfg.window_s:
@@ -99,3 +112,4 @@ class CircleCounter:
         self._pts.clear()
         self._last_active_t = None
         self._settled = False
+        self._smooth = None
