@@ -33,7 +33,7 @@ def summary_cards(s: SetSummary) -> None:
             st.caption(f"best {fmt(side.best, s.unit)} · average {fmt(side.average, s.unit)}")
             if side.hold_total_s is not None:
                 target = f" (target {s.hold_target_s:g} s each)" if s.hold_target_s else ""
-                reached = (f", {side.holds_reached} reached target"
+                reached = (f", {int(side.holds_reached)} reached target"
                            if side.holds_reached is not None else "")  # fmt: skip
                 st.caption(f"held {side.hold_total_s:.1f} s in total, longest "
                            f"{fmt(side.hold_longest_s, ' s', 1)}{target}{reached}")  # fmt: skip

@@ -46,7 +46,7 @@ def app_server(
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
         "--server.headless", "true", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
