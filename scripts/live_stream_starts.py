@@ -1,0 +1,103 @@
+#!/usr/bin/env python
+"""Start the Live stream N times in a row in headless Chromium and count how many held.
+
+Each run opens a fresh page (a new Streamlit session) on the Live page, presses
+START with Chromium's fake camera, and counts it as streamed when, 6 s later,
+the STOP button is still there and the analysed-frame counter is still rising
+(streamlit-webrtc's reset trap closes the connection within about 2 s). Then
+it presses STOP. Not part of the default test suite.
+
+    python scripts/live_stream_starts.py            # 20 runs, exit 1 if any failed
+    FORMCHECK_WEBRTC_NO_FIX=1 python scripts/live_stream_starts.py   # the library alone
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_utils import (  # noqa: E402
+    WEBRTC_IFRAME,
+    app_server,
+    browser_available,
+    launch,
+    make_y4m,
+    wait_text,
+)
+
+
+def _frames(page) -> int:
+    txt = page.locator("#fc-frames").all_inner_texts()
+    return int(txt[0]) if txt and re.fullmatch(r"\d+", txt[0]) else 0
+
+
+def one_run(browser, url: str, hold_s: float) -> tuple[bool, str]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url + "/?page=live")
+        wait_text(page, "Press START", 60000)
+        frame = page.frame_locator(WEBRTC_IFRAME)
+        frame.get_by_role("button", name="START").click()
+        stop = frame.get_by_role("button", name="STOP")
+        stop.wait_for(timeout=30000)
+        t0 = time.monotonic()
+        page.wait_for_timeout(int(hold_s * 1000) - 1500)
+        a = _frames(page)
+        page.wait_for_timeout(1500)
+        b = _frames(page)
+        held = stop.is_visible() and b > a > 0
+        detail = f"frames {a}->{b} after {time.monotonic() - t0:.1f} s"
+        if stop.is_visible():
+            stop.click()
+            page.wait_for_timeout(1500)
+        return held, detail
+    except Exception as e:  # noqa: BLE001 - a failed run is a result
+        return False, f"{type(e).__name__}: {str(e).splitlines()[0]}"
+    finally:
+        page.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--hold", type=float, default=6.0, help="seconds a run must stream")
+    ap.add_argument("--clip", type=Path, default=None, help="video for the fake camera")
+    args = ap.parse_args()
+    reason = browser_available()
+    if reason:
+        print(f"cannot run: {reason}", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    clip = args.clip
+    if clip is None:
+        cands = [*sorted((ROOT / "sample_videos").glob("*.mp4")),
+                 Path("/work/shared/footage/squatanalysis_squat_side.mp4")]  # fmt: skip
+        clip = next(c for c in cands if c.exists())
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        y4m = make_y4m(clip, tmp / "camera.y4m", seconds=10)
+        log = ROOT / "test-artifacts" / "live_stream_starts_server.log"
+        log.parent.mkdir(exist_ok=True)
+        ok = 0
+        t_all = time.monotonic()
+        with app_server(tmp / "history.sqlite3", log) as url, sync_playwright() as p:
+            browser = launch(p, y4m)
+            for i in range(1, args.runs + 1):
+                held, detail = one_run(browser, url, args.hold)
+                ok += held
+                print(f"run {i:2d}: {'streamed' if held else 'FAILED  '} {detail}", flush=True)
+            browser.close()
+        print(f"{ok}/{args.runs} starts streamed ({time.monotonic() - t_all:.0f} s)")
+    return 0 if ok == args.runs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
