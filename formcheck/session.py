@@ -134,9 +134,6 @@ class FrameProcessor:
     pose: PoseEstimator | None = None
 
     def __post_init__(self) -> None:
-        self._own_pose = self.pose is None
-        if self.pose is None:
-            self.pose = PoseEstimator(mode="video")
         self.smoother = PoseSmoother()
         self.exercise = None
         self.tracker = None
@@ -149,6 +146,10 @@ class FrameProcessor:
             self.exercise = ex
             self.tracker = ExerciseTracker(ex, side=self.side)
         self.labels = display_metrics(self.exercise)
+        # Created last, so a bad exercise or setting never leaks a native landmarker.
+        self._own_pose = self.pose is None
+        if self.pose is None:
+            self.pose = PoseEstimator(mode="video")
 
     def process(self, rgb: np.ndarray, t_s: float, index: int) -> ProcessedFrame:
         """Run one RGB frame shown at ``t_s`` seconds through the flow."""
@@ -303,7 +304,11 @@ def analyze_video(
     proc = FrameProcessor(exercise_id=exercise_id, side=side, settings=dict(settings or {}))
     t_start = time.perf_counter()
     summary = RunningSummary()
-    sink = CsvSink(out / "frames.csv")
+    try:
+        sink = CsvSink(out / "frames.csv")
+    except BaseException:
+        proc.close()
+        raise
     writer: VideoWriter | None = None
     stop = threading.Event()
     in_q: queue.Queue = queue.Queue(maxsize=8)

@@ -1,0 +1,129 @@
+"""End-to-end `formcheck analyze` on the real clips in ../shared/footage, and CLI errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import av
+import numpy as np
+import pytest
+from conftest import ROOT, footage, make_clip
+
+from formcheck.cli import main
+from formcheck.report import read_frames_csv
+
+
+def _segments_above(t: np.ndarray, v: np.ndarray, thr: float) -> list[tuple[float, float]]:
+    """(time of peak, peak value) of each run of frames where ``v > thr``."""
+    out, start = [], None
+    for i, above in enumerate(np.nan_to_num(v, nan=-1) > thr):
+        if above and start is None:
+            start = i
+        if (not above or i == len(v) - 1) and start is not None:
+            end = i if above else i - 1
+            k = start + int(np.nanargmax(v[start : end + 1]))
+            out.append((float(t[k]), float(v[k])))
+            start = None
+    return out
+
+
+@pytest.fixture(scope="module")
+def squat_run(tmp_path_factory):
+    clip = footage("squatanalysis_squat_side.mp4")
+    out = tmp_path_factory.mktemp("squat")
+    rc = main(["analyze", str(clip), "--out", str(out), "--quiet"])
+    assert rc == 0
+    return out
+
+
+def test_squat_clip_report(squat_run):
+    rep = json.loads((squat_run / "report.json").read_text())
+    assert rep["schema"].startswith("formcheck.report/")
+    assert rep["detection_rate"] >= 0.95
+    assert rep["video"]["frames_decoded"] == 614
+    assert rep["views"].get("side", 0) > 0.8
+    assert rep["metrics"]["knee_flexion_R"]["max"] > 90
+
+
+def test_squat_clip_two_deep_squats(squat_run):
+    rows = read_frames_csv(squat_run / "frames.csv")
+    assert len(rows) == 614
+    t = np.array([r["t_s"] for r in rows])
+    # The side facing the camera is the one measurable in more frames.
+    counts = {s: sum(not math.isnan(r[f"knee_flexion_{s}"]) for r in rows) for s in "LR"}
+    near = max(counts, key=counts.get)
+    v = np.array([r[f"knee_flexion_{near}"] for r in rows])
+    peaks = _segments_above(t, v, 90.0)
+    assert len(peaks) == 2, peaks
+    assert abs(peaks[0][0] - 10.5) < 1.0 and abs(peaks[1][0] - 17.4) < 1.0
+
+
+def test_squat_clip_annotated_video_is_h264_with_all_frames(squat_run):
+    with av.open(str(squat_run / "annotated.mp4")) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264"
+        assert s.codec_context.pix_fmt == "yuv420p"
+        n = sum(1 for _ in c.decode(s))
+    assert n == 614
+
+
+def test_bridging_clip_all_outputs(tmp_path):
+    clip = footage("physioplus_bridging.mp4")
+    assert main(["analyze", str(clip), "--exercise", "band_stretch", "--out", str(tmp_path),
+                 "--quiet"]) == 0  # fmt: skip
+    rep = json.loads((tmp_path / "report.json").read_text())
+    assert rep["detection_rate"] >= 0.95 and rep["exercise"] == "band_stretch"
+    assert (tmp_path / "frames.csv").stat().st_size > 0
+    assert (tmp_path / "annotated.mp4").stat().st_size > 0
+
+
+def test_no_person_clip(tmp_path):
+    clip = make_clip(tmp_path / "empty_room.mp4", n=20, size=(320, 240))
+    assert main(["analyze", str(clip), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    rep = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert rep["detection_rate"] == 0.0
+    assert rep["metrics"]["knee_flexion_L"]["max"] is None
+
+
+def _cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "formcheck.cli", *args],
+        capture_output=True, text=True, timeout=120, cwd=cwd or ROOT,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "make, args, needle",
+    [
+        (None, ["analyze", "/nonexistent/clip.mp4"], "not found"),
+        ("text", ["analyze", "{p}"], "not a readable video"),
+        ("empty", ["analyze", "{p}"], "empty"),
+        ("clip", ["analyze", "{p}", "--exercise", "moonwalk"], "unknown exercise"),
+    ],
+)
+def test_cli_bad_input_is_one_line_exit_2(tmp_path, make, args, needle):
+    p = tmp_path / "x.mp4"
+    if make == "text":
+        p.write_text("not a video at all\n" * 20)
+    elif make == "empty":
+        p.write_bytes(b"")
+    elif make == "clip":
+        make_clip(p)
+    r = _cli(*[a.replace("{p}", str(p)) for a in args], "--out", str(tmp_path / "o"))
+    assert r.returncode == 2
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0], r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_exercises_lists_all_ids():
+    r = _cli("exercises")
+    assert r.returncode == 0
+    ids = [ln.split()[0] for ln in r.stdout.splitlines() if ln.strip()]
+    assert ids == [
+        "knee_to_knee", "band_stretch", "ball_massage", "quadruped_band_circles",
+        "seated_internal_rotation", "hip_hinge_rotation", "standing_spine_twist", "squat_valgus",
+    ]  # fmt: skip
