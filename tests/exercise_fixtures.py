@@ -18,6 +18,7 @@ import numpy as np
 
 from formcheck.exercises import ExerciseDef, ExerciseResult, ExerciseTracker, TrackerState
 from formcheck.geometry import METRIC_NAMES, METRICS
+from formcheck.landmarks import PoseFrame
 from formcheck.metrics import FrameMetrics
 
 Spec = float | tuple[float, float] | Callable[[float], float]
@@ -146,3 +147,70 @@ def events_of(states: list[TrackerState], kind: str) -> list:
 
 
 FRAME = 1 / 30
+
+
+# --------------------------------------------------------------------------- landmark level
+
+
+def stick_pose(
+    i: int,
+    t: float,
+    points: dict[int, tuple[float, float]],
+    n_people: int = 1,
+    width: int = 640,
+    height: int = 480,
+) -> PoseFrame:
+    """A PoseFrame with the given landmark pixels (others at the image centre), all visible."""
+    xy = np.tile(np.array([width / 2, height / 2], float), (33, 1))
+    for k, p in points.items():
+        xy[k] = p
+    return PoseFrame(i, t, width, height, xy=xy, vis=np.ones(33), world=None, n_people=n_people)
+
+
+def seated_front_pose(i: int, t: float, drop_r: float, ankle_slides: bool = False) -> PoseFrame:
+    """Seated on the floor seen from the front; the right knee dropped ``drop_r`` degrees
+    toward the midline about its planted ankle. ``ankle_slides`` mimics MediaPipe putting
+    the hidden ankle under the dropped knee."""
+    shank = 125.0
+    ank_r, ank_l = (215.0, 240.0), (425.0, 240.0)
+    a = math.radians(drop_r)
+    knee_r = (ank_r[0] + shank * math.sin(a), ank_r[1] - shank * math.cos(a))
+    if ankle_slides and drop_r > 30:
+        ank_r = (knee_r[0] + 20.0, 245.0)
+    pts = {
+        11: (380.0, 80.0),
+        12: (260.0, 80.0),
+        23: (355.0, 225.0),
+        24: (295.0, 225.0),
+        25: (405.0, 120.0),
+        26: knee_r,
+        27: ank_l,
+        28: ank_r,
+        29: (ank_l[0] - 5, 248.0),
+        30: (ank_r[0] + 5, 248.0),
+        31: (ank_l[0] + 5, 262.0),
+        32: (ank_r[0] - 5, 262.0),
+    }
+    return stick_pose(i, t, pts)
+
+
+def squat_front_pose(i: int, t: float, depth: float) -> PoseFrame:
+    """Squat seen from the front: thighs ``depth`` degrees from vertical (toward the camera)."""
+    th, sh = 100.0, 100.0
+    knee_y = 430.0 - sh * math.cos(math.radians(depth / 2))
+    hip_y = knee_y - th * math.cos(math.radians(depth))
+    pts = {
+        11: (380.0, hip_y - 150),
+        12: (260.0, hip_y - 150),
+        23: (350.0, hip_y),
+        24: (290.0, hip_y),
+        25: (350.0, knee_y),
+        26: (290.0, knee_y),
+        27: (355.0, 430.0),
+        28: (285.0, 430.0),
+        29: (355.0, 440.0),
+        30: (285.0, 440.0),
+        31: (360.0, 450.0),
+        32: (280.0, 450.0),
+    }
+    return stick_pose(i, t, pts)

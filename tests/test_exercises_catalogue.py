@@ -124,6 +124,12 @@ def test_settings_change_what_is_counted():
     assert res.to_dict()["settings"]["target"] == 25.0
 
 
+def test_hold_target_sets_the_end_hold_of_reps():
+    d = get_exercise("seated_internal_rotation").with_settings({"hold_target_s": 2})
+    assert d.end_hold_s == 2.0
+    assert get_exercise("squat_valgus").with_settings({"hold_target_s": 2}).end_hold_s == 0.0
+
+
 def test_tracker_rejects_a_bad_side():
     with pytest.raises(ValueError, match="side must be"):
         ExerciseTracker(get_exercise("squat_valgus"), side="middle")

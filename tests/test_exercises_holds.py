@@ -258,7 +258,7 @@ def test_spine_twist_pelvis_turning_pauses_the_timer():
     s = twist_script().seg(1.5)
     s.seg(0.8, trunk_twist=(8.0, 28.0))
     s.seg(2.0, trunk_twist=28.0)
-    s.seg(1.0, trunk_twist=28.0, pelvis_yaw=-3.0 + 25.0)
+    s.seg(1.0, trunk_twist=28.0, pelvis_yaw=-3.0 + 35.0)
     s.seg(2.0, trunk_twist=28.0)
     s.seg(0.8, trunk_twist=(28.0, 8.0)).seg(1.0)
     states, res = run(TWIST, s.frames())

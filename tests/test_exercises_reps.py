@@ -46,7 +46,7 @@ def test_seated_clean_reps_right_side_counted_with_times_and_depth():
         assert rep.hold_s >= 3.0
         assert rep.depth_pct == pytest.approx(100 * rep.peak_value / 90)
         assert all(f["pass"] for f in rep.form.values())
-        assert rep.side == "right" and rep.metric == "knee_drop_R"
+        assert rep.side == "right" and rep.metric == "knee_drop_planted_R"
     d = res.to_dict()
     json.dumps(d, allow_nan=False)
     assert d["per_side"]["right"]["best_depth_pct"] == pytest.approx(50, abs=3)
@@ -187,7 +187,7 @@ def test_seated_live_state_shape_and_hold_progress():
     assert st.hold_target_s == 3.0
     assert 0 < st.hold_elapsed_s < 3.0
     assert st.cue is not None and st.cue.startswith("Hold it:")
-    assert st.primary_metric == "knee_drop_R"
+    assert st.primary_metric == "knee_drop_planted_R"
     assert st.target_band == (30.0, 90.0)
     assert st.active_side == "right"
 
@@ -213,9 +213,9 @@ def hinge_rep(s: Script, twist: float, depth: float = 55.0, **extra) -> Script:
 def test_hinge_counts_per_side_from_the_twist_direction():
     s = Script(view="side", position="standing", base=dict(REST_HINGE)).seg(1.5)
     for _ in range(3):
-        hinge_rep(s, twist=+9.0)  # right foot back: upper body opens to the left (+)
+        hinge_rep(s, twist=-9.0)  # right leg in front: upper body opens to the right (-)
     for _ in range(2):
-        hinge_rep(s, twist=-9.0)
+        hinge_rep(s, twist=+9.0)
     states, res = run(HINGE, s.frames())
     assert states[-1].counts == {"left": 2, "right": 3}
     assert all(r.form["hinge_not_squat"]["pass"] for r in res.reps)
@@ -223,7 +223,7 @@ def test_hinge_counts_per_side_from_the_twist_direction():
 
 def test_hinge_squatting_instead_of_hinging_fails_the_rule():
     s = Script(view="side", position="standing", base=dict(REST_HINGE)).seg(1.5)
-    hinge_rep(s, twist=9.0, knee_flexion_L=60.0, knee_flexion_R=55.0)
+    hinge_rep(s, twist=-9.0, knee_flexion_L=60.0, knee_flexion_R=55.0)
     states, res = run(HINGE, s.frames())
     assert res.reps[0].form["hinge_not_squat"]["pass"] is False
     assert "Hinge at your hips, not a squat: keep the front knee soft" in res.top_cues
@@ -232,8 +232,8 @@ def test_hinge_squatting_instead_of_hinging_fails_the_rule():
 def test_hinge_accepts_a_45_degree_view_but_not_front():
     for view, expected in (("other", 2), ("front", 0)):
         s = Script(view=view, position="standing", base=dict(REST_HINGE)).seg(1.5)
-        hinge_rep(s, 9.0)
-        hinge_rep(s, 9.0)
+        hinge_rep(s, -9.0)
+        hinge_rep(s, -9.0)
         _, res = run(HINGE, s.frames())
         assert res.per_side["right"]["count"] == expected, view
 

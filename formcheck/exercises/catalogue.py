@@ -164,8 +164,8 @@ SEATED_INTERNAL_ROTATION = ExerciseDef(
     views=frozenset({"front"}),
     positions=frozenset({"seated"}),
     mode="reps",
-    primary_metric="knee_drop_{side}",
-    primary_label="knee drop toward the midline",
+    primary_metric="knee_drop_planted_{side}",
+    primary_label="knee drop toward the midline (shank tilt to the planted ankle)",
     unit="deg",
     sides="per_side",
     enter=20.0,
@@ -173,10 +173,14 @@ SEATED_INTERNAL_ROTATION = ExerciseDef(
     target=30.0,
     band_hi=90.0,
     rules=(
-        FormRule("pelvis_forward", "pelvis_rotation", _FACING_FORWARD, max=15.0, use_abs=True),
+        FormRule("pelvis_forward", "pelvis_rotation", _FACING_FORWARD, max=22.0, use_abs=True),
         FormRule("trunk_forward", "trunk_twist_rel", _FACING_FORWARD, max=15.0, use_abs=True),
         FormRule(
-            "other_knee_up", "knee_drop_{other}", "Keep the other knee up", max=25.0, use_abs=True
+            "other_knee_up",
+            "knee_drop_planted_{other}",
+            "Keep the other knee up",
+            max=25.0,
+            use_abs=True,
         ),
     ),
     depth_cue="Let the knee drop closer to the floor",
@@ -207,7 +211,7 @@ HIP_HINGE_ROTATION = ExerciseDef(
     primary_label="hinge depth (trunk from vertical)",
     unit="deg",
     sides="per_side",
-    side_metrics=("foot_back_{side}", "twist_for_{side}"),
+    side_metrics=("foot_front_{side}", "twist_toward_{side}"),
     enter=25.0,
     exit=15.0,
     target=30.0,
@@ -226,8 +230,9 @@ HIP_HINGE_ROTATION = ExerciseDef(
     position_cue="Stand up with one foot a step back",
     min_rep_s=1.0,
     reps_target=10,
-    notes="Side = the leg stepped back. The twist is 3D and unreliable side-on: reported, "
-    "not judged.",
+    notes="Side = the front (stance) leg, whose hip rotates inward as the trunk turns "
+    "toward it; the other foot is stepped back. The twist is 3D and unreliable side-on: "
+    "used only to tell the side when the feet are not visible.",
 )
 
 STANDING_SPINE_TWIST = ExerciseDef(
@@ -255,7 +260,7 @@ STANDING_SPINE_TWIST = ExerciseDef(
             "pelvis_neutral",
             "pelvis_rotation",
             "Keep your pelvis close to neutral",
-            max=15.0,
+            max=25.0,
             use_abs=True,
         ),
         FormRule("stand_tall", "trunk_inclination", "Stand up straight", max=20.0, gates=False),
@@ -288,8 +293,8 @@ SQUAT_VALGUS = ExerciseDef(
     views=frozenset({"front"}),
     positions=frozenset({"standing", "seated"}),
     mode="reps",
-    primary_metric="knee_flexion_mean",
-    primary_label="squat depth (knee flexion, front view)",
+    primary_metric="squat_depth",
+    primary_label="squat depth (thigh angle from vertical)",
     unit="deg",
     sides="both",
     asym_metric="knee_valgus_{side}",
@@ -316,7 +321,7 @@ SQUAT_VALGUS = ExerciseDef(
             "knee_ankle_ratio",
             "knee_ankle_ratio",
             "Push your knees out over your toes",
-            min=0.8,
+            min=0.7,
             when="bottom",
         ),
         FormRule(

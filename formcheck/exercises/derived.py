@@ -16,7 +16,16 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from formcheck.landmarks import ANKLE, FOOT, HEEL, HIP, SHOULDER, VISIBILITY_THRESHOLD, PoseFrame
+from formcheck.landmarks import (
+    ANKLE,
+    FOOT,
+    HEEL,
+    HIP,
+    KNEE,
+    SHOULDER,
+    VISIBILITY_THRESHOLD,
+    PoseFrame,
+)
 
 Values = Mapping[str, float]
 Derived = Callable[[Values, Values, PoseFrame | None], float]
@@ -34,11 +43,7 @@ def _rel(name: str) -> Derived:
     return lambda v, b, p: _get(v, name) - _get(b, name)
 
 
-def _signed(name: str, sign: float) -> Derived:
-    return lambda v, b, p: sign * _get(v, name)
-
-
-def _twist_for(sign: float) -> Derived:
+def _twist(sign: float) -> Derived:
     """Trunk twist since the start, signed so that the exercise's direction is positive."""
     return lambda v, b, p: sign * (_get(v, "trunk_twist") - _get(b, "trunk_twist"))
 
@@ -95,29 +100,114 @@ def foot_back(pose: PoseFrame | None, side: str) -> float:
     return float(behind / torso)
 
 
+def _seen(pose: PoseFrame | None, idx: list[int]) -> np.ndarray | None:
+    """The pose's pixel coordinates when every landmark in ``idx`` is visible, else None."""
+    if pose is None or pose.xy is None or pose.vis is None:
+        return None
+    if np.any(np.asarray(pose.vis)[idx] < VISIBILITY_THRESHOLD):
+        return None
+    return np.asarray(pose.xy)
+
+
+def knee_drop_planted(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
+    """Shank tilt measured to the ankle where it was planted at the start (degrees).
+
+    Like ``knee_drop`` (0 = shank upright, + = knee toward the midline) but the
+    ankle is the baseline position captured when the setup passed: MediaPipe
+    drags a hidden ankle under a dropped knee (seated internal rotation reads
+    the tilt backwards), while the foot really stays put. Without landmarks or
+    a baseline this is the measured ``knee_drop``.
+    """
+    ax, ay = _get(b, f"ankle_x_{side}"), _get(b, f"ankle_y_{side}")
+    xy = _seen(pose, [KNEE[side], HIP["L"], HIP["R"]])
+    if xy is None or math.isnan(ax) or math.isnan(ay):
+        return _get(v, f"knee_drop_{side}")
+    other = "R" if side == "L" else "L"
+    medial = 1.0 if xy[HIP[other], 0] >= xy[HIP[side], 0] else -1.0
+    dx, dy = xy[KNEE[side], 0] - ax, xy[KNEE[side], 1] - ay
+    return math.degrees(math.atan2(dx * medial, -dy))
+
+
+def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
+    """Thigh angle from vertical from the shrinking hip-to-knee height (degrees, 0 = standing).
+
+    ``arccos(height / standing height)``: valid from the front (the thigh swings
+    toward the camera, where 2D knee flexion stays near 0) and from the side.
+    Without landmarks or a baseline: NaN.
+    """
+    h0 = _get(b, f"thigh_dy_{side}")
+    xy = _seen(pose, [KNEE[side], HIP[side]])
+    if xy is None or math.isnan(h0) or h0 <= 1e-6:
+        return _NAN
+    h = xy[KNEE[side], 1] - xy[HIP[side], 1]
+    return math.degrees(math.acos(max(-1.0, min(1.0, h / h0))))
+
+
+def squat_depth(v: Values, b: Values, pose: PoseFrame | None) -> float:
+    """Mean :func:`thigh_drop` of both legs; without landmarks, the mean 2D knee flexion."""
+    both = [thigh_drop(v, b, pose, s) for s in ("L", "R")]
+    if any(math.isnan(x) for x in both):
+        if pose is None:
+            return 0.5 * (_get(v, "knee_flexion_L") + _get(v, "knee_flexion_R"))
+        return _NAN
+    return 0.5 * (both[0] + both[1])
+
+
+def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
+    """Landmark positions captured at the start: ankle pixels and hip-to-knee heights."""
+    out: dict[str, float] = {}
+    if pose is None or pose.xy is None or pose.vis is None:
+        return out
+    xy, vis = np.asarray(pose.xy), np.asarray(pose.vis)
+    for s in ("L", "R"):
+        if vis[ANKLE[s]] >= VISIBILITY_THRESHOLD:
+            out[f"ankle_x_{s}"], out[f"ankle_y_{s}"] = map(float, xy[ANKLE[s]])
+        if min(vis[KNEE[s]], vis[HIP[s]]) >= VISIBILITY_THRESHOLD:
+            out[f"thigh_dy_{s}"] = float(xy[KNEE[s], 1] - xy[HIP[s], 1])
+    return out
+
+
+def _sided(fn: Callable[[Values, Values, PoseFrame | None, str], float], side: str) -> Derived:
+    return lambda v, b, p: fn(v, b, p, side)
+
+
 DERIVED_METRICS: dict[str, Derived] = {
     "pelvis_rotation": _rel("pelvis_yaw"),
     "trunk_twist_rel": _rel("trunk_twist"),
-    "knee_drop_mean": _pair(lambda a, b: 0.5 * (a + b), "knee_drop"),
-    "knee_drop_diff": _pair(lambda a, b: abs(a - b), "knee_drop"),
+    "knee_drop_mean": lambda v, b, p: (
+        0.5 * (knee_drop_planted(v, b, p, "L") + knee_drop_planted(v, b, p, "R"))
+    ),
+    "knee_drop_diff": lambda v, b, p: abs(
+        knee_drop_planted(v, b, p, "L") - knee_drop_planted(v, b, p, "R")
+    ),
     "knee_flexion_mean": _pair(lambda a, b: 0.5 * (a + b), "knee_flexion"),
     "knee_flexion_min": _pair(_nanmin, "knee_flexion"),
     "knee_flexion_max": _pair(_nanmax, "knee_flexion"),
     "knee_valgus_max": _pair(_nanmax, "knee_valgus"),
     "knee_valgus_diff": _pair(lambda a, b: abs(a - b), "knee_valgus"),
-    # Right foot turned out (or right foot back) -> twist to the left (+): "for_R" is +twist.
-    "twist_for_R": _twist_for(+1.0),
-    "twist_for_L": _twist_for(-1.0),
-    "knee_drop_out_L": _signed("knee_drop_L", -1.0),
-    "knee_drop_out_R": _signed("knee_drop_R", -1.0),
+    # Spine twist: right foot turned out -> twist to the left (+), so "for_R" is +twist.
+    "twist_for_R": _twist(+1.0),
+    "twist_for_L": _twist(-1.0),
+    # Twist toward the person's own left (L) or right (R), since the start.
+    "twist_toward_L": _twist(+1.0),
+    "twist_toward_R": _twist(-1.0),
+    "knee_drop_planted_L": _sided(knee_drop_planted, "L"),
+    "knee_drop_planted_R": _sided(knee_drop_planted, "R"),
+    "knee_drop_out_L": lambda v, b, p: -knee_drop_planted(v, b, p, "L"),
+    "knee_drop_out_R": lambda v, b, p: -knee_drop_planted(v, b, p, "R"),
+    "thigh_drop_L": _sided(thigh_drop, "L"),
+    "thigh_drop_R": _sided(thigh_drop, "R"),
+    "squat_depth": squat_depth,
     "knee_lift_L": _knee_lift("L"),
     "knee_lift_R": _knee_lift("R"),
-    "foot_back_L": lambda v, b, p: foot_back(p, "L"),
-    "foot_back_R": lambda v, b, p: foot_back(p, "R"),
+    "foot_front_L": lambda v, b, p: -foot_back(p, "L"),
+    "foot_front_R": lambda v, b, p: -foot_back(p, "R"),
 }
 
-#: Metrics captured as the set's baseline when the setup first passes.
+#: Metrics captured as the set's baseline when the setup first passes (plus
+#: :func:`pose_baseline`'s landmark positions).
 BASELINE_METRICS = ("pelvis_yaw", "trunk_twist")
+BASELINE_POSE_KEYS = tuple(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "thigh_dy") for s in "LR")
 
 
 def with_derived(values: Values, baseline: Values, pose: PoseFrame | None) -> dict[str, float]:

@@ -135,7 +135,8 @@ class ExerciseDef:
     def with_settings(self, overrides: dict[str, Any] | None) -> ExerciseDef:
         """A copy with user ``overrides`` applied, every number validated.
 
-        Keys: any of :data:`SETTING_RANGES`, plus ``"rules": {rule_id: {"min"|"max": x}}``
+        Keys: any of :data:`SETTING_RANGES` (for reps with an end hold,
+        ``hold_target_s`` also sets ``end_hold_s``), plus ``"rules": {rule_id: {"min"|"max": x}}``
         (or ``{rule_id: x}`` to set the rule's one bound). Raises ``ValueError``
         with a one-line message naming the setting and its valid range.
 
@@ -238,6 +239,8 @@ def apply_settings(d: ExerciseDef, overrides: dict[str, Any]) -> ExerciseDef:
         if d.unit == "torso" and key in _TORSO_THRESHOLDS:
             (lo, hi), unit = _TORSO_THRESHOLDS[key], "torso lengths"
         changes[key] = _number(key, value, lo, hi, unit, integer)
+        if key == "hold_target_s" and d.mode == "reps" and d.end_hold_s > 0:
+            changes.setdefault("end_hold_s", changes[key])  # a rep's hold is its hold target
     new = replace(d, **changes)
     if new.exit >= new.enter:
         raise ValueError(

@@ -26,7 +26,12 @@ from typing import Any
 from formcheck.exercises import cues as cuetext
 from formcheck.exercises.circles import CircleConfig, CircleCounter
 from formcheck.exercises.cues import CueLimiter
-from formcheck.exercises.derived import BASELINE_METRICS, with_derived
+from formcheck.exercises.derived import (
+    BASELINE_METRICS,
+    BASELINE_POSE_KEYS,
+    pose_baseline,
+    with_derived,
+)
 from formcheck.exercises.holds import Hold, HoldConfig, HoldTimer
 from formcheck.exercises.model import ExerciseDef
 from formcheck.exercises.reps import Rep, RepConfig, RepCounter
@@ -67,7 +72,7 @@ class ExerciseTracker:
         self.cues = CueLimiter(d.cue_interval_s)
         self.cue_timer = CueTimer(0.3)
         self.baseline: dict[str, float] = {}
-        self._base_buf: dict[str, deque[float]] = {m: deque(maxlen=15) for m in BASELINE_METRICS}
+        self._base_buf: dict[str, deque[float]] = {}
         self._first_ok = True
         # engines (only the one for the mode is used)
         self.reps = RepCounter(
@@ -169,16 +174,17 @@ class ExerciseTracker:
                 self._log.cues.append(msg)
 
     def _update_baseline(self, fm: FrameMetrics, clean: bool, ok_now: bool) -> None:
-        if len(self.baseline) == len(BASELINE_METRICS) or not clean:
+        """Collect rest values while the setup is clean; fix them when it first passes."""
+        if not clean or len(self.baseline) == len(BASELINE_METRICS) + len(BASELINE_POSE_KEYS):
             return
-        for m in BASELINE_METRICS:
-            x = fm.get(m)
-            if m not in self.baseline and not math.isnan(x):
-                self._base_buf[m].append(x)
+        sample = {m: fm.get(m) for m in BASELINE_METRICS} | pose_baseline(fm.pose)
+        for k, x in sample.items():
+            if k not in self.baseline and not math.isnan(x):
+                self._base_buf.setdefault(k, deque(maxlen=15)).append(x)
         if ok_now:
-            for m, buf in self._base_buf.items():
-                if m not in self.baseline and len(buf) >= (1 if self._first_ok else 5):
-                    self.baseline[m] = statistics.median(buf)
+            for k, buf in self._base_buf.items():
+                if k not in self.baseline and len(buf) >= (1 if self._first_ok else 5):
+                    self.baseline[k] = statistics.median(buf)
             self._first_ok = False
 
     def _rules(
