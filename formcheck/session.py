@@ -9,6 +9,7 @@ their own threads, so they overlap with inference, and writes
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import queue
 import threading
@@ -76,12 +77,34 @@ def label_text(metric: str, value: float) -> str:
     return f"{name} {value:.0f}°"
 
 
+#: Catalogue metrics drawn at the joints for derived primary metrics (name prefix -> metric).
+BASE_FOR_DERIVED: tuple[tuple[str, str], ...] = (
+    ("knee_drop", "knee_drop"),
+    ("knee_lift", "knee_flexion"),
+    ("squat_depth", "knee_flexion"),
+    ("hinge", "trunk_inclination"),
+    ("twist", "trunk_twist"),
+)
+
+#: Short HUD names for primary metrics (name prefix -> word).
+PRIMARY_WORDS: tuple[tuple[str, str], ...] = (
+    ("knee_drop", "knee drop"),
+    ("hip_flexion", "hip flexion"),
+    ("knee_lift", "knee lift"),
+    ("hinge", "hinge"),
+    ("twist", "twist"),
+    ("squat_depth", "depth"),
+)
+
+
 def display_metrics(exercise) -> list[str]:
     """Metric names (sided) drawn on the video for an exercise definition (or None)."""
     if exercise is None:
         return ["knee_flexion_L", "knee_flexion_R", "hip_flexion_L", "hip_flexion_R"]
     names: list[str] = []
-    for name in [getattr(exercise, "primary_metric", None), *exercise_rule_metrics(exercise)]:
+    primary = getattr(exercise, "primary_metric", "") or ""
+    base = [m for prefix, m in BASE_FOR_DERIVED if primary.startswith(prefix)]
+    for name in [primary, *base, *exercise_rule_metrics(exercise)]:
         if not name:
             continue
         for n in _expand_sides(name):
@@ -101,14 +124,17 @@ def exercise_rule_metrics(exercise) -> list[str]:
 
 
 def _expand_sides(name: str) -> list[str]:
-    if name.endswith(("_L", "_R")):
-        return [name]
+    """Concrete metric names for a (possibly templated, ``{side}``/``{other}``) name."""
     from formcheck.geometry import METRICS
 
-    if name in METRICS:
-        return [name]
-    sided = [f"{name}_L", f"{name}_R"]
-    return [n for n in sided if n in METRICS]
+    if "{side}" in name or "{other}" in name:
+        pairs = (("L", "R"), ("R", "L"))
+        cands = [name.replace("{side}", s).replace("{other}", o) for s, o in pairs]
+    elif name.endswith(("_L", "_R")) or name in METRICS:
+        cands = [name]
+    else:
+        cands = [f"{name}_L", f"{name}_R"]
+    return [n for n in cands if n in METRICS]
 
 
 @dataclass
@@ -196,6 +222,12 @@ def hud_for(pf: ProcessedFrame, exercise) -> Hud:
             mode, ""
         )
         lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in counts.items()))
+    pv = getattr(st, "primary_value", math.nan)
+    if pv is not None and math.isfinite(pv):
+        pm = getattr(st, "primary_metric", "") or ""
+        word = next((w for p, w in PRIMARY_WORDS if pm.startswith(p)), "value")
+        unit = getattr(exercise, "unit", "deg")
+        lines.append(f"{word}: {pv:.0f}°" if unit == "deg" else f"{word}: {pv:.2f}")
     frac = None
     hold_text = None
     target = getattr(st, "hold_target_s", None)
@@ -286,13 +318,14 @@ def analyze_video(
     write_video: bool = True,
     cancel: threading.Event | None = None,
     max_seconds: float | None = None,
+    max_frames: int | None = None,
 ) -> AnalysisResult:
     """Analyse a video file end to end and write the three outputs into ``out_dir``.
 
     ``progress(done_frames, total_frames_or_None)`` is called as frames finish.
     ``cancel`` (set from another thread) or ``max_seconds`` (wall-clock bound)
     stop the analysis with :class:`AnalysisCancelled`; nothing partial is left
-    under the final file names.
+    under the final file names. ``max_frames`` analyses only the first frames.
     """
     path = Path(path)
     out = Path(out_dir)
@@ -314,6 +347,8 @@ def analyze_video(
     in_q: queue.Queue = queue.Queue(maxsize=8)
     out_q: queue.Queue = queue.Queue(maxsize=8)
     frames = iter_frames(path, max_side=PROCESS_MAX_SIDE)
+    if max_frames is not None:
+        frames = itertools.islice(frames, max_frames)
     reader = threading.Thread(target=_producer, args=(frames, in_q, stop), daemon=True)
     write_error: list[BaseException] = []
 
@@ -360,7 +395,7 @@ def analyze_video(
                 _put(out_q, (item, pf), write_error)
             n += 1
             if progress:
-                progress(n, info.n_frames)
+                progress(n, min(info.n_frames or 0, max_frames or 1 << 40) or None)
         if encoder:
             _put(out_q, _END, write_error)
             encoder.join()
@@ -386,7 +421,7 @@ def analyze_video(
     elapsed = time.perf_counter() - t_start
     result = proc.finish()
     expected = info.n_frames
-    truncated = bool(expected and n < 0.9 * expected)
+    truncated = bool(expected and n < 0.9 * expected and (max_frames is None or n < max_frames))
     report = {
         "schema": SCHEMA,
         "formcheck_version": __version__,
