@@ -229,6 +229,30 @@ def test_hinge_squatting_instead_of_hinging_fails_the_rule():
     assert "Hinge at your hips, not a squat: keep the front knee soft" in res.top_cues
 
 
+def test_hinge_a_squat_instead_counts_as_a_rep_with_both_faults():
+    s = Script(view="side", position="standing", base=dict(REST_HINGE)).seg(1.5)
+    for _ in range(2):  # trunk tilts only 12 deg while both knees bend to 70+
+        s.seg(
+            1.0,
+            trunk_inclination=(3.0, 12.0),
+            knee_flexion_L=(5.0, 75.0),
+            knee_flexion_R=(8.0, 70.0),
+        )
+        s.seg(1.0, trunk_inclination=12.0, knee_flexion_L=75.0, knee_flexion_R=70.0)
+        s.seg(
+            1.0,
+            trunk_inclination=(12.0, 3.0),
+            knee_flexion_L=(75.0, 5.0),
+            knee_flexion_R=(70.0, 8.0),
+        )
+        s.seg(0.8)
+    _, res = run(HINGE, s.frames())
+    assert sum(r.counted for r in res.reps) == 2
+    for r in res.reps:
+        assert r.form["hinge_at_hips"]["pass"] is False
+        assert r.form["hinge_not_squat"]["pass"] is False
+
+
 def test_hinge_accepts_a_45_degree_view_but_not_front():
     for view, expected in (("other", 2), ("front", 0)):
         s = Script(view=view, position="standing", base=dict(REST_HINGE)).seg(1.5)

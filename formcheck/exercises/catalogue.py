@@ -207,8 +207,8 @@ HIP_HINGE_ROTATION = ExerciseDef(
     views=frozenset({"side", "other"}),
     positions=frozenset({"standing"}),
     mode="reps",
-    primary_metric="trunk_inclination",
-    primary_label="hinge depth (trunk from vertical)",
+    primary_metric="hinge_or_squat",
+    primary_label="how far you go down (trunk from vertical; knee bend if squatting)",
     unit="deg",
     sides="per_side",
     side_metrics=("foot_front_{side}", "twist_toward_{side}"),
@@ -217,6 +217,13 @@ HIP_HINGE_ROTATION = ExerciseDef(
     target=30.0,
     band_hi=100.0,
     rules=(
+        FormRule(
+            "hinge_at_hips",
+            "trunk_inclination",
+            "Hinge forward from your hips, keeping your spine neutral",
+            min=25.0,
+            when="bottom",
+        ),
         FormRule(
             "hinge_not_squat",
             "knee_flexion_min",

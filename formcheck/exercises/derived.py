@@ -56,6 +56,16 @@ def _nanmax(a: float, b: float) -> float:
     return _NAN if math.isnan(a) or math.isnan(b) else max(a, b)
 
 
+def _anymin(a: float, b: float) -> float:
+    """min of the measurable values (side views often hide the far leg); NaN if none."""
+    return _nanmin(a, b) if not (math.isnan(a) or math.isnan(b)) else (b if math.isnan(a) else a)
+
+
+def _anymax(a: float, b: float) -> float:
+    """max of the measurable values; NaN if none."""
+    return _nanmax(a, b) if not (math.isnan(a) or math.isnan(b)) else (b if math.isnan(a) else a)
+
+
 def _pair(fn: Callable[[float, float], float], name: str) -> Derived:
     return lambda v, b, p: fn(_get(v, f"{name}_L"), _get(v, f"{name}_R"))
 
@@ -181,7 +191,7 @@ DERIVED_METRICS: dict[str, Derived] = {
         knee_drop_planted(v, b, p, "L") - knee_drop_planted(v, b, p, "R")
     ),
     "knee_flexion_mean": _pair(lambda a, b: 0.5 * (a + b), "knee_flexion"),
-    "knee_flexion_min": _pair(_nanmin, "knee_flexion"),
+    "knee_flexion_min": _pair(_anymin, "knee_flexion"),
     "knee_flexion_max": _pair(_nanmax, "knee_flexion"),
     "knee_valgus_max": _pair(_nanmax, "knee_valgus"),
     "knee_valgus_diff": _pair(lambda a, b: abs(a - b), "knee_valgus"),
@@ -198,6 +208,11 @@ DERIVED_METRICS: dict[str, Derived] = {
     "thigh_drop_L": _sided(thigh_drop, "L"),
     "thigh_drop_R": _sided(thigh_drop, "R"),
     "squat_depth": squat_depth,
+    # Hinge reps: how far the body goes down, by trunk tilt or (a squat instead) knee bend.
+    "hinge_or_squat": lambda v, b, p: _anymax(
+        _get(v, "trunk_inclination"),
+        _anymin(_get(v, "knee_flexion_L"), _get(v, "knee_flexion_R")),
+    ),
     "knee_lift_L": _knee_lift("L"),
     "knee_lift_R": _knee_lift("R"),
     "foot_front_L": lambda v, b, p: -foot_back(p, "L"),
