@@ -242,7 +242,7 @@ def test_spine_twist_holds_per_side_from_the_twist_direction():
     states, res = run(TWIST, s.frames())
     assert states[-1].counts == {"left": 2, "right": 3}
     assert all(h.reached_target for h in res.holds)
-    exp = (1 - 10 / 20) * 0.8 + 4.0 + (1 - 6 / 20) * 0.8
+    exp = (1 - TWIST.enter / 20) * 0.8 + 4.0 + (1 - TWIST.exit / 20) * 0.8
     for h in res.holds:  # slow 25 deg/s ramps: noise moves each crossing by about a frame
         assert h.duration_s == pytest.approx(exp, abs=3 * FRAME)
     assert res.per_side["right"]["holds_reached_target"] == 3
@@ -263,7 +263,7 @@ def test_spine_twist_pelvis_turning_pauses_the_timer():
     s.seg(0.8, trunk_twist=(28.0, 8.0)).seg(1.0)
     states, res = run(TWIST, s.frames())
     assert len(res.holds) == 1
-    exp = 0.4 + 4.0 + 0.8 * 0.7
+    exp = (1 - TWIST.enter / 20) * 0.8 + 4.0 + (1 - TWIST.exit / 20) * 0.8
     assert res.holds[0].duration_s == pytest.approx(exp, abs=3 * FRAME)
     assert res.holds[0].form["pelvis_neutral"]["pass"] is False
     assert "Keep your pelvis close to neutral" in res.top_cues

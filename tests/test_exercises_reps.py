@@ -40,8 +40,8 @@ def test_seated_clean_reps_right_side_counted_with_times_and_depth():
     starts = s.start_times()
     for k, rep in enumerate(res.reps):
         down = starts[1 + 4 * k + 2]  # the ramp back up
-        # the rep ends on the first frame below exit (12) on the way back: 45 -> 0 over 1 s
-        assert rep.end_s == pytest.approx(down + (45 - 12) / 45, abs=2 * FRAME)
+        # the rep ends on the first frame below exit on the way back: 45 -> 0 over 1 s
+        assert rep.end_s == pytest.approx(down + (45 - SIR.exit) / 45, abs=2 * FRAME)
         assert rep.peak_value == pytest.approx(45, abs=2)
         assert rep.hold_s >= 3.0
         assert rep.depth_pct == pytest.approx(100 * rep.peak_value / 90)
@@ -50,6 +50,20 @@ def test_seated_clean_reps_right_side_counted_with_times_and_depth():
     d = res.to_dict()
     json.dumps(d, allow_nan=False)
     assert d["per_side"]["right"]["best_depth_pct"] == pytest.approx(50, abs=3)
+
+
+def test_seated_thresholds_count_from_the_rest_tilt():
+    # Sitting with both shanks leaning in 14 deg at rest (seen on a rendered clip): a
+    # fixed exit threshold below 14 would never see the rest position.
+    s = Script(base={"knee_drop_L": 14.0, "knee_drop_R": 14.0}).seg(1.5)
+    for _ in range(2):
+        s.seg(1.0, knee_drop_R=(14.0, 48.0)).seg(3.5, knee_drop_R=48.0)
+        s.seg(1.0, knee_drop_R=(48.0, 14.0)).seg(1.0)
+    states, res = run(SIR, s.frames())
+    assert res.per_side["right"]["count"] == 2
+    assert [round(r.peak_value) for r in res.reps] == [pytest.approx(48, abs=2)] * 2
+    assert res.reps[0].depth_pct == pytest.approx(100 * res.reps[0].peak_value / 90)
+    assert states[-1].target_band[0] == pytest.approx(14 + SIR.target, abs=1)
 
 
 def test_seated_jittery_reps_do_not_double_count():
@@ -68,7 +82,7 @@ def test_seated_jittery_reps_do_not_double_count():
 def test_seated_short_hold_and_shallow_rep_do_not_count_and_cue():
     s = sir_script().seg(1.5)
     sir_rep(s, hold=1.5)  # too short a hold at the bottom
-    sir_rep(s, depth=25.0)  # past enter (20) but never at the target depth (30)
+    sir_rep(s, depth=15.0)  # past enter (12) but never at the target depth (18)
     sir_rep(s)
     states, res = run(SIR, s.frames())
     assert res.per_side["right"]["count"] == 1
@@ -113,8 +127,9 @@ def test_seated_short_dropout_in_the_hold_is_bridged(undetected):
     s.seg(1.0, knee_drop_R=(45.0, 0.0)).seg(1.0)
     states, res = run(SIR, s.frames())
     assert res.per_side["right"]["count"] == 1
-    # at or past the target (30) from 2/3 of the way down to 1/3 of the way back: + 2 x 1/3 s
-    assert res.reps[0].hold_s == pytest.approx(3.2 + 2 * 15 / 45, abs=2 * FRAME)
+    # at or past the target from part-way down the 1 s ramp to part-way back up
+    ramp_part = (45 - SIR.target) / 45
+    assert res.reps[0].hold_s == pytest.approx(3.2 + 2 * ramp_part, abs=2 * FRAME)
     assert all(st.setup_ok for st in states[30:])
 
 
@@ -188,7 +203,8 @@ def test_seated_live_state_shape_and_hold_progress():
     assert 0 < st.hold_elapsed_s < 3.0
     assert st.cue is not None and st.cue.startswith("Hold it:")
     assert st.primary_metric == "knee_drop_planted_R"
-    assert st.target_band == (30.0, 90.0)
+    assert st.target_band[0] == pytest.approx(SIR.target, abs=1)  # plus the rest tilt (~0)
+    assert st.target_band[1] == SIR.band_hi
     assert st.active_side == "right"
 
 

@@ -168,9 +168,10 @@ SEATED_INTERNAL_ROTATION = ExerciseDef(
     primary_label="knee drop toward the midline (shank tilt to the planted ankle)",
     unit="deg",
     sides="per_side",
-    enter=20.0,
-    exit=12.0,
-    target=30.0,
+    rest_relative=True,
+    enter=12.0,
+    exit=6.0,
+    target=18.0,
     band_hi=90.0,
     rules=(
         FormRule("pelvis_forward", "pelvis_rotation", _FACING_FORWARD, max=22.0, use_abs=True),
@@ -191,8 +192,10 @@ SEATED_INTERNAL_ROTATION = ExerciseDef(
     end_hold_s=3.0,
     reps_target=10,
     depth_full=90.0,
-    notes="MediaPipe reads this knee drop 10-16 degrees shallow at the bottom; the target "
-    "is set on MediaPipe's scale. Foot placement is not checked.",
+    notes="Thresholds count from the knee's rest tilt. The shank is measured to where the "
+    "ankle was planted (MediaPipe drags the hidden ankle under the dropped knee), and still "
+    "reads about 15 degrees shallow at the bottom: the target is on MediaPipe's scale. "
+    "Foot placement is not checked.",
 )
 
 HIP_HINGE_ROTATION = ExerciseDef(
@@ -258,9 +261,9 @@ STANDING_SPINE_TWIST = ExerciseDef(
     primary_label="trunk twist away from the turned-out foot (3D)",
     unit="deg",
     sides="per_side",
-    enter=10.0,
-    exit=6.0,
-    target=10.0,
+    enter=7.0,
+    exit=4.0,
+    target=7.0,
     band_hi=60.0,
     rules=(
         FormRule(

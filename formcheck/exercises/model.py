@@ -72,6 +72,9 @@ class ExerciseDef:
     ``enter`` and ends when it falls below ``exit``; its end position is
     primary >= ``target`` and must last ``end_hold_s``. Holds: in position from
     ``enter`` until below ``exit``; the timer targets ``hold_target_s``.
+    ``rest_relative``: the thresholds count from each side's rest value, captured
+    when the setup passes (people rest with their knees tilted 0-15 degrees);
+    reported depths stay absolute.
     """
 
     id: str
@@ -91,6 +94,7 @@ class ExerciseDef:
     band_hi: float
     needs: tuple[str, ...] = ("shoulders", "hips", "knees", "ankles")
     side_metrics: tuple[str, ...] = ()
+    rest_relative: bool = False
     asym_metric: str | None = None
     rules: tuple[FormRule, ...] = ()
     depth_cue: str | None = None

@@ -55,6 +55,9 @@ _SIDE_CODES = {"left": "L", "right": "R"}
 MIN_FAIL_S = 0.2
 #: A depth / motion cue fires after this long short of the position (s).
 SHORT_CUE_S = 1.5
+#: Frames (after the setup passes) whose median is a side's rest value; its bound (deg).
+REST_FRAMES = 6
+REST_CLAMP = 25.0
 
 
 class ExerciseTracker:
@@ -74,6 +77,8 @@ class ExerciseTracker:
         self.baseline: dict[str, float] = {}
         self._base_buf: dict[str, deque[float]] = {}
         self._first_ok = True
+        self.rest: dict[str, float] = {}  # side key -> rest value of the primary
+        self._rest_buf: dict[str, list[float]] = {}
         # engines (only the one for the mode is used)
         self.reps = RepCounter(
             RepConfig(d.enter, d.exit, d.target, d.min_rep_s, d.end_hold_s, d.bridge_s)
@@ -187,6 +192,30 @@ class ExerciseTracker:
                     self.baseline[k] = statistics.median(buf)
             self._first_ok = False
 
+    def _rest_offset(self, v: dict[str, float], s: str | None, ok: bool) -> float:
+        """Rest value to subtract for ``rest_relative`` exercises (NaN while capturing)."""
+        d = self.d
+        if not d.rest_relative:
+            return 0.0
+        keys = (
+            {"both": d.primary_metric}
+            if d.sides == "both"
+            else {SIDE_NAMES[c]: d.metric_for(d.primary_metric, c) for c in ("L", "R")}
+        )
+        if ok and not self._first_ok and len(self.rest) < len(keys):
+            for k, name in keys.items():
+                x = v.get(name, math.nan)
+                if k not in self.rest and not math.isnan(x):
+                    buf = self._rest_buf.setdefault(k, [])
+                    buf.append(x)
+                    if len(buf) >= REST_FRAMES:
+                        self.rest[k] = min(max(statistics.median(buf), -REST_CLAMP), REST_CLAMP)
+        key = "both" if d.sides == "both" else SIDE_NAMES.get(s or "", "")
+        return self.rest.get(key, math.nan)
+
+    def _rest_of(self, side: str) -> float:
+        return self.rest.get(side, 0.0) if self.d.rest_relative else 0.0
+
     def _rules(
         self, v: dict[str, float], s: str | None, at_bottom: bool, log: bool, dt: float
     ) -> tuple[bool, list[str]]:
@@ -272,20 +301,21 @@ class ExerciseTracker:
         self._log = None
         if rep.reason in ("too_short", "lost_tracking") or log is None:
             return
+        peak = rep.peak_value + self._rest_of(side)
         if rep.counted:
-            self._credit(side, rep.peak_value)
+            self._credit(side, peak)
         metric = d.metric_for(d.primary_metric, _SIDE_CODES.get(side, "L"))
         rec = RepRecord(
             side=side,
             start_s=rep.start_s,
             end_s=rep.end_s,
             peak_s=rep.peak_s,
-            peak_value=rep.peak_value,
+            peak_value=peak,
             metric=metric,
             counted=rep.counted,
             reason=rep.reason,
             hold_s=rep.hold_s,
-            depth_pct=100.0 * rep.peak_value / d.depth_full if d.depth_full else None,
+            depth_pct=100.0 * peak / d.depth_full if d.depth_full else None,
             form=log.results(MIN_FAIL_S),
             cues=list(log.cues),
         )
@@ -297,7 +327,7 @@ class ExerciseTracker:
                 side,
                 f"Rep {self.counts[side]}",
                 count=self.counts[side],
-                peak=round(rep.peak_value, 2),
+                peak=round(peak, 2),
             )
             if rep.peak_value < d.target:
                 self._cue(ev, d.depth_cue, side)
@@ -363,7 +393,8 @@ class ExerciseTracker:
         d, log = self.d, self._log
         side = self._activity_side()
         self._log = None
-        self._credit(side, hold.peak_value)
+        off = self._rest_of(side)
+        self._credit(side, hold.peak_value + off)
         metric = d.metric_for(d.primary_metric, _SIDE_CODES.get(side, "L"))
         rec = HoldRecord(
             side=side,
@@ -371,8 +402,8 @@ class ExerciseTracker:
             end_s=hold.end_s,
             duration_s=hold.duration_s,
             reached_target=hold.reached_target,
-            mean_value=hold.mean_value,
-            peak_value=hold.peak_value,
+            mean_value=hold.mean_value + off,
+            peak_value=hold.peak_value + off,
             fault_s=hold.fault_s,
             metric=metric,
             form=log.results(MIN_FAIL_S) if log else {},
@@ -413,7 +444,7 @@ class ExerciseTracker:
             self.cue_timer.update(self._t, set())
         for _ in range(self.circles.update(self._t, x, y, active)):
             side = self._activity_side()
-            self._credit(side, self._peak)
+            self._credit(side, self._peak + self._rest_of(side))
             self.circle_counts[side] = self.circle_counts.get(side, 0) + 1
             self._emit(
                 ev, "circle_done", side, f"Circle {self.counts[side]}", count=self.counts[side]
@@ -468,7 +499,7 @@ class ExerciseTracker:
 
     def _finish_segment(self, ev: list[Event], seg: TimedSegment) -> None:
         self.timed_segments.append(seg)
-        peak = self._peak
+        peak = self._peak + self._rest_of(seg.side)
         self._log = None
         self.peaks.setdefault(seg.side, []).append(peak)
         total = self.timer.totals.get(seg.side, 0.0)
@@ -509,6 +540,9 @@ class ExerciseTracker:
         s, value, metric = self._pick(v)
         if not st.ok:
             value = math.nan
+        rest = self._rest_offset(v, s, st.ok)
+        shown = value
+        value = value - rest
         if d.mode == "reps":
             phase = self._step_reps(ev, s, value, v, dt)
         elif d.mode == "hold":
@@ -531,13 +565,18 @@ class ExerciseTracker:
             hold_elapsed_s=self._elapsed(),
             hold_target_s=self._elapsed_target(),
             primary_metric=metric,
-            primary_value=value,
-            target_band=d.target_band,
+            primary_value=shown,
+            target_band=self._band(s),
             setup_ok=st.ok,
             setup_problems=list(st.problems),
             cue=st.problems[0] if st.problems else self._current_cue(),
             events=ev,
         )
+
+    def _band(self, s: str | None) -> tuple[float, float]:
+        lo, hi = self.d.target_band
+        off = self._rest_of(self._side_key(s)) if self.d.rest_relative else 0.0
+        return (lo + off, hi)
 
     def _current_side(self, s: str | None, phase: str) -> str | None:
         if self.d.sides == "both":
