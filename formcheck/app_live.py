@@ -95,6 +95,7 @@ def live_section(
     side = c2.selectbox("Side", list(sides), format_func=sides.get, key="live_side",
                         disabled=streaming)  # fmt: skip
     instructions_block(ex_id, still_for(ex_id))
+    st.toggle("Speak the cues aloud", key="live_speak", help="Uses your browser's voice")
 
     holder: LiveHolder | None = st.session_state.get("live_holder")
     if holder is None:
@@ -137,7 +138,29 @@ def live_section(
 
 @st.fragment(run_every=0.5)
 def _live_status(holder: LiveHolder, mode: str) -> None:
-    status_panel(holder.session.status, mode)
+    status = holder.session.status
+    status_panel(status, mode)
+    if st.session_state.get("live_speak"):
+        speak_changed_cue(status.setup_problems[0] if status.setup_problems else status.cue)
+
+
+def speak_changed_cue(cue: str | None) -> None:
+    """Say a new cue aloud with the browser's own speech synthesis (no network)."""
+    if not cue or cue == st.session_state.get("_fc_spoken"):
+        return
+    st.session_state["_fc_spoken"] = cue
+    import json
+
+    from streamlit.components.v1 import html as component_html
+
+    # The component's frame shares the page's origin; the page's speech engine
+    # has the user's activation from pressing START.
+    component_html(
+        "<script>const s = (window.parent && window.parent.speechSynthesis) || "
+        "window.speechSynthesis; if (s) { s.cancel(); "
+        f"s.speak(new SpeechSynthesisUtterance({json.dumps(cue)})); }}</script>",
+        height=0,
+    )
 
 
 def _end_set(holder: LiveHolder, save) -> None:

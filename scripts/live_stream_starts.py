@@ -4,8 +4,10 @@
 Each run opens a fresh page (a new Streamlit session) on the Live page, presses
 START with Chromium's fake camera, and counts it as streamed when, 6 s later,
 the STOP button is still there and the analysed-frame counter is still rising
-(streamlit-webrtc's reset trap closes the connection within about 2 s). Then
-it presses STOP. Not part of the default test suite.
+(streamlit-webrtc's reset trap closes the connection within about 2 s). By
+default it also flips a setting twice while the connection is being set up and
+once while streaming (full script reruns, as a user would cause). Then it
+presses STOP. Not part of the default test suite.
 
     python scripts/live_stream_starts.py            # 20 runs, exit 1 if any failed
     FORMCHECK_WEBRTC_NO_FIX=1 python scripts/live_stream_starts.py   # the library alone
@@ -38,16 +40,27 @@ def _frames(page) -> int:
     return int(txt[0]) if txt and re.fullmatch(r"\d+", txt[0]) else 0
 
 
-def one_run(browser, url: str, hold_s: float) -> tuple[bool, str]:
+def _rerun(page) -> None:
+    """A full script rerun, as a user changing a setting does (flip the speech toggle)."""
+    page.get_by_text("Speak the cues aloud").first.click()
+
+
+def one_run(browser, url: str, hold_s: float, reruns: int) -> tuple[bool, str]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(url + "/?page=live")
         wait_text(page, "Press START", 60000)
         frame = page.frame_locator(WEBRTC_IFRAME)
         frame.get_by_role("button", name="START").click()
+        for _ in range(reruns):  # quick reruns while the connection is being set up
+            page.wait_for_timeout(150)
+            _rerun(page)
         stop = frame.get_by_role("button", name="STOP")
         stop.wait_for(timeout=30000)
         t0 = time.monotonic()
+        if reruns:
+            page.wait_for_timeout(1000)
+            _rerun(page)  # and one while streaming
         page.wait_for_timeout(int(hold_s * 1000) - 1500)
         a = _frames(page)
         page.wait_for_timeout(1500)
@@ -68,6 +81,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--hold", type=float, default=6.0, help="seconds a run must stream")
+    ap.add_argument("--reruns", type=int, default=2,
+                    help="settings changes (full reruns) right after START")  # fmt: skip
     ap.add_argument("--clip", type=Path, default=None, help="video for the fake camera")
     args = ap.parse_args()
     reason = browser_available()
@@ -91,7 +106,7 @@ def main() -> int:
         with app_server(tmp / "history.sqlite3", log) as url, sync_playwright() as p:
             browser = launch(p, y4m)
             for i in range(1, args.runs + 1):
-                held, detail = one_run(browser, url, args.hold)
+                held, detail = one_run(browser, url, args.hold, args.reruns)
                 ok += held
                 print(f"run {i:2d}: {'streamed' if held else 'FAILED  '} {detail}", flush=True)
             browser.close()
