@@ -208,16 +208,17 @@ HIP_HINGE_ROTATION = ExerciseDef(
     ),
     camera="Side-on (or at 45 degrees), the whole body in view.",
     views=frozenset({"side", "other"}),
-    positions=frozenset({"standing"}),
+    positions=frozenset({"standing", "seated"}),  # a deep split squat reads as seated
     mode="reps",
     primary_metric="hinge_or_squat",
     primary_label="how far you go down (trunk from vertical; knee bend if squatting)",
     unit="deg",
     sides="per_side",
     side_metrics=("foot_front_{side}", "twist_toward_{side}"),
-    enter=25.0,
-    exit=15.0,
-    target=30.0,
+    rest_relative=True,  # soft knees in a split stance read 15-20 deg at rest
+    enter=20.0,
+    exit=10.0,
+    target=25.0,
     band_hi=100.0,
     rules=(
         FormRule(
