@@ -37,7 +37,8 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self._last = -1
         self._t0 = time.perf_counter()
-        self._step = 1 if getattr(stream, "isatty", lambda: False)() else 10
+        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._step = 1 if self._tty else 10
 
     def __call__(self, done: int, total: int | None) -> None:
         if total:
@@ -47,17 +48,20 @@ class Progress:
                 return
             self._last = pct
             bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
-            msg = f"\r{self.label} [{bar}] {pct:3d}% {done}/{total} frames"
+            msg = f"{self.label} [{bar}] {pct:3d}% {done}/{total} frames"
         else:
             if done % 15:
                 return
-            msg = f"\r{self.label} {done} frames"
+            msg = f"{self.label} {done} frames"
         fps = done / max(1e-9, time.perf_counter() - self._t0)
-        self.stream.write(f"{msg} ({fps:.1f} fps)")
+        end = "" if self._tty else "\n"
+        self.stream.write(f"{chr(13) if self._tty else ''}{msg} ({fps:.1f} fps){end}")
         self.stream.flush()
 
     def done(self) -> None:
         """End the progress line."""
+        if not self._tty:
+            return
         self.stream.write("\n")
         self.stream.flush()
 
