@@ -37,6 +37,7 @@ class Sample:
     settings: dict = field(default_factory=dict)
     side: str = "auto"
     description: str = ""
+    expected: str = ""
 
     @property
     def label(self) -> str:
@@ -53,6 +54,29 @@ def _sidecar(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def _describe(meta: dict) -> str:
+    """A line about a sample: its description, else its faults and camera."""
+    if meta.get("description") or meta.get("title"):
+        return str(meta.get("description") or meta.get("title"))
+    parts = []
+    faults = meta.get("faults")
+    if isinstance(faults, list):
+        parts.append("faults: " + ", ".join(map(str, faults)) if faults else "good form")
+    cam = meta.get("camera")
+    if isinstance(cam, dict) and cam.get("description"):
+        parts.append(f"camera {cam['description']}")
+    return "; ".join(parts)
+
+
+def _expected(meta: dict) -> str:
+    """What the clip really contains (from its ground truth), e.g. ``"4 reps"``."""
+    for key, word in (("reps", "reps"), ("holds", "holds")):
+        items = meta.get(key)
+        if isinstance(items, list) and items:
+            return f"{len(items)} {word}"
+    return ""
+
+
 def list_samples(folder: Path | None = None) -> list[Sample]:
     """Sample clips in ``folder`` (default ``sample_videos/``), sorted by name."""
     folder = Path(folder or SAMPLE_DIR)
@@ -64,9 +88,13 @@ def list_samples(folder: Path | None = None) -> list[Sample]:
         ex, _, variant = p.stem.partition("__")
         ex = meta.get("exercise") if isinstance(meta.get("exercise"), str) else ex
         settings = meta.get("settings") if isinstance(meta.get("settings"), dict) else {}
-        side = meta.get("side") if meta.get("side") in ("L", "R", "auto") else "auto"
-        desc = meta.get("description") or meta.get("title") or ""
-        out.append(Sample(p, ex or None, variant, dict(settings), side, str(desc)))
+        side = {"l": "L", "left": "L", "r": "R", "right": "R"}.get(
+            str(meta.get("side", "")).lower(), "auto"
+        )
+        out.append(
+            Sample(p, ex or None, meta.get("variant") or variant, dict(settings), side,
+                   _describe(meta), _expected(meta))
+        )  # fmt: skip
     return out
 
 

@@ -143,7 +143,9 @@ def upload_page() -> None:
                 ex = exercise_for(sample.exercise)
                 st.markdown(f"**{getattr(ex, 'title', sample.exercise)}**")
                 if sample.description:
-                    st.caption(sample.description)
+                    st.caption(sample.description.capitalize())
+                if sample.expected:
+                    st.caption(f"The clip contains {sample.expected} (ground truth).")
                 if sample.settings:
                     st.caption("Settings for this clip: " + json.dumps(sample.settings))
                 go = st.button("Analyse sample", type="primary", key="sample_go")

@@ -84,12 +84,15 @@ def make_y4m(src: Path, dst: Path, seconds: float = 12.0, size=(640, 480), fps: 
     import cv2
     import numpy as np
 
-    from formcheck.video import iter_frames
+    from formcheck.video import iter_frames, probe
 
+    src_fps = probe(src).fps or fps
+    repeat = max(1, round(fps / src_fps))  # keep real time: a 15 fps clip doubles frames
     w, h = size
     with av.open(str(dst), "w", format="yuv4mpegpipe") as out:
         stream = out.add_stream("rawvideo", rate=fps)
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        written = 0
         for n, f in enumerate(iter_frames(src), start=1):
             rgb = f.rgb
             ih, iw = rgb.shape[:2]
@@ -99,9 +102,12 @@ def make_y4m(src: Path, dst: Path, seconds: float = 12.0, size=(640, 480), fps: 
             y0, x0 = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
             canvas[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
             frame = av.VideoFrame.from_ndarray(canvas, format="rgb24").reformat(format="yuv420p")
-            for pkt in stream.encode(frame):
-                out.mux(pkt)
-            if n >= seconds * fps:
+            for _ in range(repeat):
+                frame.pts = written
+                written += 1
+                for pkt in stream.encode(frame):
+                    out.mux(pkt)
+            if n * repeat >= seconds * fps:
                 break
         for pkt in stream.encode():
             out.mux(pkt)

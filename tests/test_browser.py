@@ -42,11 +42,14 @@ def _upload_clip() -> tuple[Path, str]:
     pytest.skip("no clip to upload")
 
 
-def _camera_clip() -> Path:
-    clips = sorted((ROOT / "sample_videos").glob("seated_internal_rotation__*.mp4"))
-    for c in [*clips, Path("/work/shared/footage/squatanalysis_squat_side.mp4"), SHORT]:
+def _camera_clip() -> tuple[Path, str | None]:
+    """(clip, exercise shown in it or None) for Chromium's fake camera."""
+    clips = sorted((ROOT / "sample_videos").glob("*__good.mp4"))
+    if clips:
+        return clips[0], clips[0].stem.split("__")[0]
+    for c in (Path("/work/shared/footage/squatanalysis_squat_side.mp4"), SHORT):
         if c.exists():
-            return c
+            return c, None
     pytest.skip("no clip for the fake camera")
 
 
@@ -54,12 +57,13 @@ def _camera_clip() -> Path:
 def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     ARTIFACTS.mkdir(exist_ok=True)
-    y4m = make_y4m(_camera_clip(), tmp / "camera.y4m", seconds=12)
+    cam_clip, cam_ex = _camera_clip()
+    y4m = make_y4m(cam_clip, tmp / "camera.y4m", seconds=20)
     db = tmp / "history.sqlite3"
     with app_server(db, ARTIFACTS / "server.log") as url, sync_playwright() as p:
         browser = launch(p, y4m)
         try:
-            yield {"url": url, "browser": browser, "db": db, "tmp": tmp}
+            yield {"url": url, "browser": browser, "db": db, "tmp": tmp, "cam_ex": cam_ex}
         finally:
             browser.close()
 
@@ -80,6 +84,7 @@ def test_upload_shows_results_matching_analyze(env) -> None:
     page = env["browser"].new_page(viewport={"width": 1400, "height": 1000})
     page.goto(env["url"])
     wait_text(page, "Analyse a video")
+    wait_text(page, "Your own video")
     page.screenshot(path=str(ARTIFACTS / "upload_start.png"), full_page=True)
     _select(page, "Exercise", get_exercise(ex_id).title)
     page.locator("input[type=file]").set_input_files(str(clip))
@@ -123,6 +128,11 @@ def test_live_counts_and_saves_to_history(env) -> None:
     page = env["browser"].new_page(viewport={"width": 1400, "height": 1000})
     page.goto(env["url"] + "/?page=live")
     wait_text(page, "Press START")
+    if env["cam_ex"]:
+        from formcheck.exercises import get_exercise
+
+        _select(page, "Exercise", get_exercise(env["cam_ex"]).title)
+        wait_text(page, get_exercise(env["cam_ex"]).instructions[0])
     frame = page.frame_locator(WEBRTC_IFRAME)
     frame.get_by_role("button", name="START").click()
     frame.get_by_role("button", name="STOP").wait_for(timeout=30000)
@@ -141,6 +151,17 @@ def test_live_counts_and_saves_to_history(env) -> None:
     assert second > first > 0, (first, second)
     fps = page.get_by_text(re.compile(r"processing [\d.]+ fps")).first.inner_text()
     assert float(re.search(r"processing ([\d.]+) fps", fps).group(1)) > 1
+    if env["cam_ex"]:  # a good-form sample on the camera: the rep counter moves too
+        for _ in range(40):
+            vals = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+            if any(v.strip() not in ("0", "") and v.strip().isdigit() for v in vals[:-1]):
+                break
+            page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "live_streaming.png"), full_page=True)
+        labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+        shown = dict(zip(labels, vals, strict=False))
+        assert any(k.endswith(("reps", "holds", "circles")) and v.strip().isdigit()
+                   and int(v) > 0 for k, v in shown.items()), shown  # fmt: skip
     page.screenshot(path=str(ARTIFACTS / "live_streaming.png"), full_page=True)
     assert frame.get_by_role("button", name="STOP").is_visible()  # the stream held
     frame.get_by_role("button", name="STOP").click()
