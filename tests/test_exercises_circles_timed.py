@@ -124,8 +124,8 @@ def hips_circling(t: float, axis: int) -> float:
     return (1.5 + 0.05 * math.cos(a)) if axis == 0 else (2.0 + 0.05 * math.sin(a))
 
 
-def ball_script(**kw) -> Script:
-    return Script(**{"position": "seated", **kw}, base=dict(REST_B))
+def ball_script(base: dict | None = None, **kw) -> Script:
+    return Script(**{"position": "seated", **kw}, base=dict(base or REST_B))
 
 
 def massage(s: Script, side: str, dur: float, move: bool = True, **extra) -> Script:
@@ -194,3 +194,38 @@ def test_ball_massage_getting_into_position_does_not_count():
     _, res = run(BALL, s.frames())
     assert res.timed == {}
     assert res.setup_problems["Sit on the floor with your knees bent"] == pytest.approx(3, abs=0.1)
+
+
+def test_ball_massage_a_rolling_pelvis_counts_as_moving():
+    # Hips anchored on the ball: the hip midpoint hardly moves but the pelvis yaws +-6 deg.
+    s = ball_script(base={**REST_B, "pelvis_yaw": 0.0}).seg(1.0)
+
+    def yaw(t0: float) -> dict:  # segment-local time -> +-6 deg at 0.5 Hz, continuous
+        return {"pelvis_yaw": lambda t: 6.0 * math.sin(math.pi * (t + t0))}
+
+    s.seg(1.0, **yaw(0.0))
+    s.seg(0.5, knee_drop_R=(0.0, -45.0), **yaw(1.0))
+    s.seg(6.0, knee_drop_R=-45.0, **yaw(1.5))
+    s.seg(0.5, knee_drop_R=(-45.0, 0.0), **yaw(7.5)).seg(1.5)
+    _, res = run(BALL, s.frames())
+    assert res.timed["right"] == pytest.approx(massage_expected(6.0), abs=2 * FRAME)
+
+
+def test_circles_with_the_far_knee_hidden_use_the_rest_height():
+    s = quad_script().seg(1.5)
+    start = len(s.segments)
+    circles(s, "L", 5.25)
+    for seg in s.segments[start:-1]:
+        seg.metrics["knee_rel_y_R"] = math.nan  # the far knee is not visible
+    _, res = run(QUAD, s.frames())
+    assert res.circles == {"left": 5}
+
+
+def test_circles_survive_the_knee_nearly_touching_down_each_turn():
+    # lift 0.1 +- 0.1: the knee comes down to the floor for 0.4 s at the bottom of each turn.
+    # Those frames are skipped (the sweep across them still counts); with the smoothing lag
+    # the count may trail the true turns by up to ~60 deg, hence 6.5 turns for 6 circles.
+    s = quad_script().seg(1.5)
+    circles(s, "L", 6.5, radius=0.1, lift=0.1)
+    _, res = run(QUAD, s.frames())
+    assert res.circles == {"left": 6}

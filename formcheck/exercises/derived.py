@@ -71,9 +71,20 @@ def _pair(fn: Callable[[float, float], float], name: str) -> Derived:
 
 
 def _knee_lift(side: str) -> Derived:
-    """How much higher this knee is than the other, torso lengths (+ = this knee lifted)."""
+    """How much higher this knee is than the other, torso lengths (+ = this knee lifted).
+
+    When the other knee is hidden (side views), compared with this knee's height
+    at the start instead.
+    """
     other = "R" if side == "L" else "L"
-    return lambda v, b, p: _get(v, f"knee_rel_y_{other}") - _get(v, f"knee_rel_y_{side}")
+
+    def lift(v: Values, b: Values, p: PoseFrame | None) -> float:
+        ref = _get(v, f"knee_rel_y_{other}")
+        if math.isnan(ref):
+            ref = _get(b, f"knee_rel_y_{side}")
+        return ref - _get(v, f"knee_rel_y_{side}")
+
+    return lift
 
 
 def foot_back(pose: PoseFrame | None, side: str) -> float:
@@ -163,6 +174,19 @@ def squat_depth(v: Values, b: Values, pose: PoseFrame | None) -> float:
     return 0.5 * (both[0] + both[1])
 
 
+def pelvis_tilt(pose: PoseFrame | None) -> float:
+    """Image angle of the hip line from horizontal, degrees (+ = image-left hip lower).
+
+    Changes when the pelvis rolls (circling over a ball). NaN without both hips.
+    """
+    xy = _seen(pose, [HIP["L"], HIP["R"]])
+    if xy is None:
+        return _NAN
+    a, c = xy[HIP["L"]], xy[HIP["R"]]
+    left, right = (a, c) if a[0] <= c[0] else (c, a)
+    return math.degrees(math.atan2(left[1] - right[1], right[0] - left[0]))
+
+
 def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
     """Landmark positions captured at the start: ankle pixels and hip-to-knee heights."""
     out: dict[str, float] = {}
@@ -208,6 +232,7 @@ DERIVED_METRICS: dict[str, Derived] = {
     "thigh_drop_L": _sided(thigh_drop, "L"),
     "thigh_drop_R": _sided(thigh_drop, "R"),
     "squat_depth": squat_depth,
+    "pelvis_tilt": lambda v, b, p: pelvis_tilt(p),
     # Hinge reps: how far the body goes down, by trunk tilt or (a squat instead) knee bend.
     "hinge_or_squat": lambda v, b, p: _anymax(
         _get(v, "trunk_inclination"),
@@ -221,7 +246,7 @@ DERIVED_METRICS: dict[str, Derived] = {
 
 #: Metrics captured as the set's baseline when the setup first passes (plus
 #: :func:`pose_baseline`'s landmark positions).
-BASELINE_METRICS = ("pelvis_yaw", "trunk_twist")
+BASELINE_METRICS = ("pelvis_yaw", "trunk_twist", "knee_rel_y_L", "knee_rel_y_R")
 BASELINE_POSE_KEYS = tuple(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "thigh_dy") for s in "LR")
 
 

@@ -112,7 +112,9 @@ class ExerciseDef:
     break_on_fault_s: float = 2.0
     min_radius: float = 0.04
     circle_window_s: float = 3.0
+    circle_gap_s: float = 1.0
     motion_min: float = 0.02
+    motion_min_deg: float = 2.0
     motion_window_s: float = 1.5
     bridge_s: float = 0.3
     settle_s: float = 0.5
@@ -168,6 +170,8 @@ SETTING_RANGES: dict[str, tuple[float, float, str, bool]] = {
     "break_on_fault_s": (0.1, 60.0, "seconds", False),
     "min_radius": (0.005, 1.0, "torso lengths", False),
     "motion_min": (0.0, 1.0, "torso lengths", False),
+    "motion_min_deg": (0.0, 45.0, "degrees", False),
+    "circle_gap_s": (0.0, 10.0, "seconds", False),
     "bridge_s": (0.0, 2.0, "seconds", False),
     "settle_s": (0.0, 10.0, "seconds", False),
     "cue_interval_s": (0.0, 60.0, "seconds", False),

@@ -1,8 +1,9 @@
 """Timed work per side (ball massage): seconds while a side's condition holds.
 
 :class:`MotionMeter` says whether a point keeps moving: the spread (root of the
-summed variances of x and y) of its path over the last ``window_s`` seconds,
-in torso lengths. :class:`SideTimer` accumulates time per side while
+summed variances of x and y) of its path over the last ``window_s`` seconds, in
+the unit of x and y (torso lengths for the hip midpoint, degrees for the hip
+line's tilt and yaw). :class:`SideTimer` accumulates time per side while
 ``update`` is given that side; gaps (``None``) up to ``bridge_s`` are bridged.
 Times in seconds.
 """
@@ -23,7 +24,10 @@ class MotionMeter:
         self._pts: deque[tuple[float, float, float]] = deque()
 
     def update(self, t: float, x: float, y: float) -> float:
-        """Add a sample (NaN is skipped) and return the current spread."""
+        """Add a sample and return the spread; a sample with both NaN is skipped, one NaN
+        coordinate counts as 0 (e.g. no hip-line tilt without landmarks)."""
+        if math.isnan(x) != math.isnan(y):
+            x, y = (0.0 if math.isnan(x) else x), (0.0 if math.isnan(y) else y)
         if not (math.isnan(x) or math.isnan(y)):
             self._pts.append((t, x, y))
         while self._pts and t - self._pts[0][0] > self.window_s:

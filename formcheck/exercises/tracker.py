@@ -93,9 +93,10 @@ class ExerciseTracker:
                 d.min_hold_s,
             )
         )
-        self.circles = CircleCounter(CircleConfig(d.min_radius, d.circle_window_s, d.bridge_s))
+        self.circles = CircleCounter(CircleConfig(d.min_radius, d.circle_window_s, d.circle_gap_s))
         self.timer = SideTimer(d.bridge_s)
-        self.motion = MotionMeter(d.motion_window_s)
+        self.motion = MotionMeter(d.motion_window_s)  # hip midpoint, torso lengths
+        self.turning = MotionMeter(d.motion_window_s)  # hip-line tilt and yaw, degrees
         # the current rep / hold / circle / timed stretch
         self._log: FormLog | None = None
         self._sides: Counter[str] = Counter()
@@ -465,10 +466,15 @@ class ExerciseTracker:
         spread = self.motion.update(
             self._t, v.get("pelvis_x", math.nan), v.get("pelvis_y", math.nan)
         )
+        turn = self.turning.update(
+            self._t, v.get("pelvis_tilt", math.nan), v.get("pelvis_yaw", math.nan)
+        )
         if not math.isnan(value):
             self._dropped = value >= d.enter or (self._dropped and value >= d.exit)
         dropped = self._dropped and not math.isnan(value) and s is not None
-        moving = not math.isnan(spread) and spread >= d.motion_min
+        moving = (not math.isnan(spread) and spread >= d.motion_min) or (
+            not math.isnan(turn) and turn >= d.motion_min_deg
+        )
         side = self._side_key(s) if dropped else None
         seg = self.timer.update(self._t, side if moving else None)
         if seg is not None:
