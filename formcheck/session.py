@@ -28,11 +28,25 @@ from formcheck.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
 from formcheck.pose import PoseEstimator
 from formcheck.report import SCHEMA, CsvSink, RunningSummary, write_json
 from formcheck.smoothing import PoseSmoother
-from formcheck.video import Frame, VideoError, VideoInfo, VideoWriter, iter_frames, probe
+from formcheck.video import Frame, FrameReader, VideoError, VideoInfo, VideoWriter, probe
 
 #: Frames larger than this (longer side, pixels) are downscaled once after decoding;
 #: inference, overlay and the annotated video all use the smaller frame.
 PROCESS_MAX_SIDE = 1280
+
+#: ``max_seconds="auto"``: the wall-clock bound is this many seconds plus
+#: AUTO_BOUND_PER_S times the video's duration (inference runs at about real
+#: time on a laptop; the margin covers a busy machine).
+AUTO_BOUND_BASE_S = 60.0
+AUTO_BOUND_PER_S = 10.0
+
+
+def time_bound(info: VideoInfo) -> float:
+    """Wall-clock bound (seconds) for analysing a video, from its duration or frame count."""
+    duration = info.duration_s or 0.0
+    if info.n_frames and info.fps:
+        duration = max(duration, info.n_frames / info.fps)
+    return AUTO_BOUND_BASE_S + AUTO_BOUND_PER_S * max(duration, 1.0)
 
 
 class AnalysisCancelled(Exception):
@@ -317,7 +331,7 @@ def analyze_video(
     progress: ProgressFn | None = None,
     write_video: bool = True,
     cancel: threading.Event | None = None,
-    max_seconds: float | None = None,
+    max_seconds: float | str | None = None,
     max_frames: int | None = None,
 ) -> AnalysisResult:
     """Analyse a video file end to end and write the three outputs into ``out_dir``.
@@ -325,15 +339,27 @@ def analyze_video(
     ``progress(done_frames, total_frames_or_None)`` is called as frames finish.
     ``cancel`` (set from another thread) or ``max_seconds`` (wall-clock bound)
     stop the analysis with :class:`AnalysisCancelled`; nothing partial is left
-    under the final file names. ``max_frames`` analyses only the first frames.
+    under the final file names. ``max_seconds="auto"`` uses :func:`time_bound`
+    (proportional to the video's length). ``max_frames`` analyses only the first frames.
+    A file cut short is analysed as far as it decodes; the report then has
+    ``video.truncated`` true and a line in ``warnings``.
     """
     path = Path(path)
     out = Path(out_dir)
+    if max_seconds is not None and not isinstance(max_seconds, str):
+        if not (isinstance(max_seconds, int | float) and max_seconds > 0):
+            raise ValueError(f"max_seconds must be a positive number, got {max_seconds!r}")
+    elif max_seconds is not None and max_seconds != "auto":
+        raise ValueError(f"max_seconds must be a number or 'auto', got {max_seconds!r}")
+    if max_frames is not None and (not isinstance(max_frames, int) or max_frames < 1):
+        raise ValueError(f"max_frames must be a whole number of at least 1, got {max_frames!r}")
+    info: VideoInfo = probe(path)
+    if max_seconds == "auto":
+        max_seconds = time_bound(info)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise VideoError(f"cannot create output folder {out}: {e.strerror}") from None
-    info: VideoInfo = probe(path)
     proc = FrameProcessor(exercise_id=exercise_id, side=side, settings=dict(settings or {}))
     t_start = time.perf_counter()
     summary = RunningSummary()
@@ -346,10 +372,11 @@ def analyze_video(
     stop = threading.Event()
     in_q: queue.Queue = queue.Queue(maxsize=8)
     out_q: queue.Queue = queue.Queue(maxsize=8)
-    frames = iter_frames(path, max_side=PROCESS_MAX_SIDE)
+    reader = FrameReader(path, max_side=PROCESS_MAX_SIDE)
+    frames: Iterable[Frame] = reader
     if max_frames is not None:
-        frames = itertools.islice(frames, max_frames)
-    reader = threading.Thread(target=_producer, args=(frames, in_q, stop), daemon=True)
+        frames = itertools.islice(reader, max_frames)
+    decoder = threading.Thread(target=_producer, args=(frames, in_q, stop), daemon=True)
     write_error: list[BaseException] = []
 
     def _writer_loop() -> None:
@@ -369,24 +396,31 @@ def analyze_video(
             stop.set()
 
     encoder = threading.Thread(target=_writer_loop, daemon=True) if write_video else None
-    reader.start()
+    decoder.start()
     if encoder:
         encoder.start()
     n = 0
     ok = False
     try:
         while True:
-            item = in_q.get()
-            if item is _END:
-                break
-            if isinstance(item, BaseException):
-                raise item
             if write_error:
                 raise write_error[0]
             if cancel is not None and cancel.is_set():
                 raise AnalysisCancelled("analysis cancelled")
             if max_seconds is not None and time.perf_counter() - t_start > max_seconds:
-                raise AnalysisCancelled(f"analysis stopped after the {max_seconds:g} s bound")
+                raise AnalysisCancelled(
+                    f"analysis stopped after {max_seconds:g} s (its time limit) at frame {n}; "
+                    "try a shorter video"
+                )
+            try:
+                # A timeout, so a decoder stuck on a bad file still meets cancel and the bound.
+                item = in_q.get(timeout=0.25)
+            except queue.Empty:
+                continue
+            if item is _END:
+                break
+            if isinstance(item, BaseException):
+                raise item
             pf = proc.process(item.rgb, item.t_s, item.index)
             fm = pf.metrics
             summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values)
@@ -406,6 +440,9 @@ def analyze_video(
         ok = True
     finally:
         stop.set()
+        decoder.join(timeout=5)
+        if not decoder.is_alive():  # (one stuck inside FFmpeg ends on its own, daemon thread)
+            reader.close()
         if not ok:
             if encoder and encoder.is_alive():
                 with contextlib.suppress(queue.Full):
@@ -421,7 +458,9 @@ def analyze_video(
     elapsed = time.perf_counter() - t_start
     result = proc.finish()
     expected = info.n_frames
-    truncated = bool(expected and n < 0.9 * expected and (max_frames is None or n < max_frames))
+    stopped_by_limit = max_frames is not None and n >= max_frames
+    short_count = bool(expected and n < 0.9 * expected)
+    truncated = not stopped_by_limit and (reader.stopped_early or info.truncated or short_count)
     report = {
         "schema": SCHEMA,
         "formcheck_version": __version__,
@@ -440,10 +479,20 @@ def analyze_video(
             "video": "annotated.mp4" if write_video else None,
         },
     }
+    warnings = []
     if truncated:
-        report["warnings"] = [
-            f"the file was cut short: {n} of about {expected} frames could be decoded"
-        ]
+        of = f" of about {expected}" if expected and expected > n else ""
+        why = "was cut short" if (info.truncated or reader.problem == "cut short") else (
+            "is damaged or incomplete"
+        )
+        warnings.append(
+            f"the file {why}: analysed the first {reader.last_t_s:.1f} s ({n}{of} frames) "
+            "that could be decoded; the rest is missing"
+        )
+    if n == 1:
+        warnings.append("the video has a single frame: nothing can be counted or timed")
+    if warnings:
+        report["warnings"] = warnings
     write_json(out / "report.json", report)
     return AnalysisResult(
         report=report,

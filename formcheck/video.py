@@ -35,6 +35,8 @@ class VideoInfo:
     n_frames: int | None  # from the container; may be an estimate or unknown
     rotation: int  # degrees, as stored in the file's display matrix
     codec: str
+    truncated: bool = False  # the file's own structure says it was cut short
+
 
     def to_dict(self) -> dict:
         """JSON-able dict."""
@@ -59,6 +61,99 @@ class Frame:
     rgb: np.ndarray
 
 
+#: Container formats FFmpeg uses for single still images (a photo renamed to .mp4).
+_IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe",
+                  "gif_pipe", "svg_pipe", "heif", "jpegxl_pipe")  # fmt: skip
+_MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"styp", b"moof", b"pnot"}
+
+
+def _mp4_cut_short(f, size: int) -> tuple[bool, bool] | None:
+    """Walk the top-level boxes of an MP4/MOV: ``(cut_short, has_index)``, None if not MP4.
+
+    A box whose declared size runs past the end of the file means the file was
+    cut short; ``moov`` is the index (no index: the recording was never finished).
+    """
+    pos, has_moov, n = 0, False, 0
+    while pos + 8 <= size and n < 100_000:
+        f.seek(pos)
+        head = f.read(16)
+        box_size, kind = int.from_bytes(head[:4], "big"), head[4:8]
+        if n == 0 and kind not in _MP4_BOXES:
+            return None
+        if box_size == 1 and len(head) >= 16:
+            box_size = int.from_bytes(head[8:16], "big")
+        elif box_size == 0:  # "to the end of the file"
+            box_size = size - pos
+        if box_size < 8:
+            return (True, has_moov)  # garbage where a box should start
+        if pos + box_size > size:
+            return (True, has_moov)  # (a moov cut in the middle is no index either)
+        has_moov |= kind == b"moov"
+        pos += box_size
+        n += 1
+    if n == 0:
+        return None
+    return (pos < size, has_moov)  # a few bytes left: cut inside a box header
+
+
+def _ebml_size(data: bytes, i: int) -> tuple[int | None, int]:
+    """Decode an EBML variable-length size at ``data[i]``: ``(value or None if unknown, len)``."""
+    first = data[i]
+    length = 1
+    while length <= 8 and not first & (0x80 >> (length - 1)):
+        length += 1
+    if length > 8 or i + length > len(data):
+        return None, 1
+    value = first & (0xFF >> length)
+    for b in data[i + 1 : i + length]:
+        value = (value << 8) | b
+    unknown = value == (1 << (7 * length)) - 1
+    return (None if unknown else value), length
+
+
+def _mkv_cut_short(f, size: int) -> bool | None:
+    """Matroska/WebM: True when the Segment's declared size runs past the end of the file."""
+    f.seek(0)
+    data = f.read(4096)
+    if data[:4] != b"\x1a\x45\xdf\xa3":
+        return None
+    hdr_size, n = _ebml_size(data, 4)
+    if hdr_size is None:
+        return None
+    i = 4 + n + hdr_size
+    if data[i : i + 4] != b"\x18\x53\x80\x67" or i + 5 > len(data):
+        return None
+    seg_size, n = _ebml_size(data, i + 4)
+    if seg_size is None:  # live recordings (browser MediaRecorder) leave the size unknown
+        return None
+    return i + 4 + n + seg_size > size
+
+
+def cut_short(path: str | os.PathLike) -> tuple[bool, bool]:
+    """``(cut_short, has_index)`` from the file's structure (MP4/MOV boxes, Matroska sizes).
+
+    Only reads box headers. Formats it does not know give ``(False, True)``.
+    """
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            mp4 = _mp4_cut_short(f, size)
+            if mp4 is not None:
+                return mp4
+            return bool(_mkv_cut_short(f, size)), True
+    except OSError:
+        return False, True
+
+
+def _cut_message(name: str, has_index: bool) -> str:
+    if not has_index:
+        return (f"{name}: the file was cut short before its index was written (an unfinished "
+                "recording or an interrupted copy), so no frame can be read; "
+                "copy or export the video again")  # fmt: skip
+    return (f"{name}: the file was cut short before its first complete frame; "
+            "copy or export the video again")  # fmt: skip
+
+
 def _open(path: str | os.PathLike) -> av.container.InputContainer:
     p = Path(path)
     if not p.exists():
@@ -68,18 +163,34 @@ def _open(path: str | os.PathLike) -> av.container.InputContainer:
     if p.stat().st_size == 0:
         raise VideoError(f"{p}: the file is empty; record or export the video again")
     try:
-        return av.open(str(p), metadata_errors="ignore")
+        c = av.open(str(p), metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
+        cut, has_index = cut_short(p)
+        if cut or not has_index:
+            raise VideoError(_cut_message(p.name, has_index)) from None
         raise VideoError(
             f"{p.name}: not a readable video ({type(e).__name__}); "
             "use an MP4, MOV, WebM or AVI file"
         ) from None
+    fmt = getattr(c.format, "name", "") or ""
+    if fmt in _IMAGE_FORMATS or fmt.endswith("_pipe"):
+        c.close()
+        kind = fmt.removesuffix("_pipe").upper() if fmt != "image2" else "still"
+        raise VideoError(f"{p.name}: this is a {kind} image, not a video; choose a video file")
+    return c
 
 
 def _video_stream(container: av.container.InputContainer, name: str) -> av.video.VideoStream:
-    if not container.streams.video:
-        raise VideoError(f"{name}: the file has no video stream (audio only?); choose a video file")
-    s = container.streams.video[0]
+    videos = [s for s in container.streams.video if s.codec_context is not None]
+    if not videos:
+        cut, has_index = cut_short(container.name)
+        if cut:
+            raise VideoError(_cut_message(name, has_index))
+        if container.streams.audio:
+            raise VideoError(f"{name}: the file has no video stream (audio only?); "
+                             "choose a video file")  # fmt: skip
+        raise VideoError(f"{name}: the file contains no video frames; record it again")
+    s = videos[0]
     s.thread_type = "AUTO"
     return s
 
@@ -109,18 +220,24 @@ def probe(path: str | os.PathLike) -> VideoInfo:
             duration = c.duration / 1e6
         rotation = _rotation_of(s)
         width, height = s.codec_context.width, s.codec_context.height
+        cut, has_index = cut_short(path)
         try:
             first = next(c.decode(s))
             rotation = int(getattr(first, "rotation", 0) or rotation) % 360
             width, height = first.width, first.height
         except StopIteration:
+            if cut:
+                raise VideoError(_cut_message(name, has_index)) from None
             raise VideoError(f"{name}: the video has no frames; record it again") from None
         except av.error.FFmpegError:
+            if cut:
+                raise VideoError(_cut_message(name, has_index)) from None
             raise VideoError(f"{name}: the video cannot be decoded; export it again") from None
         if rotation in (90, 270):
             width, height = height, width
         n = s.frames or (round(duration * fps) if duration and fps else None)
-        return VideoInfo(str(path), width, height, fps, duration, n or None, rotation, s.codec.name)
+        return VideoInfo(str(path), width, height, fps, duration, n or None, rotation,
+                         s.codec.name, truncated=cut)  # fmt: skip
 
 
 def _rotate(rgb: np.ndarray, rotation: int) -> np.ndarray:
@@ -133,53 +250,93 @@ def _rotate(rgb: np.ndarray, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(rgb, k=k))
 
 
-def iter_frames(path: str | os.PathLike, max_side: int | None = None) -> Iterator[Frame]:
-    """Yield frames of ``path`` in display orientation, with their times in seconds.
+class FrameReader:
+    """Iterator over a video's frames in display orientation, with their times in seconds.
 
     ``max_side`` downsizes frames whose longer side is larger (keeps aspect).
-    A file cut short ends the iteration quietly after the last good frame;
-    check :func:`was_truncated` style logic via the caller's frame count.
+    A file cut short or damaged part-way ends the iteration quietly after the
+    last good frame; then :attr:`stopped_early` is True and :attr:`problem`
+    says why. A file that decodes no frame at all raises :class:`VideoError`.
     """
-    name = Path(path).name
-    c = _open(path)
-    try:
-        s = _video_stream(c, name)
-        t0: float | None = None
-        last_t = -1.0
-        index = 0
-        tb = s.time_base or Fraction(1, 1000)
-        rate = float(s.average_rate or s.guessed_rate or 30)
+
+    def __init__(self, path: str | os.PathLike, max_side: int | None = None):
+        self.path = Path(path)
+        self.max_side = max_side
+        self.frames = 0
+        self.last_t_s = 0.0
+        self.stopped_early = False
+        self.problem: str | None = None
+        self._gen = self._frames()
+
+    def __iter__(self) -> FrameReader:
+        return self
+
+    def __next__(self) -> Frame:
+        return next(self._gen)
+
+    def close(self) -> None:
+        """Stop reading and close the file."""
+        self._gen.close()
+
+    def _frames(self) -> Iterator[Frame]:
+        name = self.path.name
+        c = _open(self.path)
         try:
-            for frame in c.decode(s):
-                if frame.pts is not None:
-                    t = float(frame.pts * tb)
-                elif frame.time is not None:
-                    t = float(frame.time)
-                else:
-                    t = last_t + 1.0 / rate if last_t >= 0 else 0.0
-                if t0 is None:
-                    t0 = t
-                t -= t0
-                if t <= last_t:  # duplicate / out-of-order pts: keep time strictly increasing
-                    t = last_t + 1e-3
-                last_t = t
-                w, h = frame.width, frame.height
-                if max_side and max(w, h) > max_side:
-                    scale = max_side / max(w, h)
-                    w, h = max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2)
-                    rgb = frame.to_ndarray(format="rgb24", width=w, height=h)
-                else:
-                    rgb = frame.to_ndarray(format="rgb24")
-                rot = int(getattr(frame, "rotation", 0) or 0)
-                yield Frame(index, t, _rotate(rgb, rot))
-                index += 1
-        except av.error.FFmpegError:
-            if index == 0:
-                raise VideoError(f"{name}: the video cannot be decoded; export it again") from None
-            # Truncated or corrupt tail: stop after the last good frame.
-            return
-    finally:
-        c.close()
+            s = _video_stream(c, name)
+            t0: float | None = None
+            last_t = -1.0
+            tb = s.time_base or Fraction(1, 1000)
+            rate = float(s.average_rate or s.guessed_rate or 30)
+            max_side = self.max_side
+            try:
+                for frame in c.decode(s):
+                    if frame.pts is not None:
+                        t = float(frame.pts * tb)
+                    elif frame.time is not None:
+                        t = float(frame.time)
+                    else:
+                        t = last_t + 1.0 / rate if last_t >= 0 else 0.0
+                    if t0 is None:
+                        t0 = t
+                    t -= t0
+                    if t <= last_t:  # duplicate / out-of-order pts: keep time strictly increasing
+                        t = last_t + 1e-3
+                    last_t = t
+                    w, h = frame.width, frame.height
+                    if max_side and max(w, h) > max_side:
+                        scale = max_side / max(w, h)
+                        w, h = max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2)
+                        rgb = frame.to_ndarray(format="rgb24", width=w, height=h)
+                    else:
+                        rgb = frame.to_ndarray(format="rgb24")
+                    rot = int(getattr(frame, "rotation", 0) or 0)
+                    self.last_t_s = t
+                    yield Frame(self.frames, t, _rotate(rgb, rot))
+                    self.frames += 1
+            except av.error.FFmpegError as e:
+                cut, has_index = cut_short(self.path)
+                if self.frames == 0:
+                    if cut:
+                        raise VideoError(_cut_message(name, has_index)) from None
+                    raise VideoError(f"{name}: the video cannot be decoded; "
+                                     "export it again") from None  # fmt: skip
+                # Truncated or corrupt tail: stop after the last good frame.
+                self.stopped_early = True
+                self.problem = "cut short" if cut else f"damaged ({type(e).__name__})"
+                return
+            if self.frames and cut_short(self.path)[0]:
+                self.stopped_early = True
+                self.problem = "cut short"
+        finally:
+            c.close()
+
+
+def iter_frames(path: str | os.PathLike, max_side: int | None = None) -> FrameReader:
+    """Frames of ``path`` in display orientation, with their times in seconds.
+
+    See :class:`FrameReader` (``stopped_early`` tells whether the file ended early).
+    """
+    return FrameReader(path, max_side=max_side)
 
 
 class VideoWriter:
