@@ -185,7 +185,7 @@ def bundle(result_dir: Path, result, source: str, name: str) -> Analysis:
     return Analysis(
         report=report,
         rows=rows,
-        series=series_for(rows, metrics),
+        series=series_for(rows, metrics, report.get("result")),
         report_json=Path(result.report_path).read_bytes(),
         frames_csv=Path(result.csv_path).read_bytes(),
         video=video,

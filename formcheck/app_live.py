@@ -171,6 +171,7 @@ def _end_set(holder: LiveHolder, save) -> None:
     if not report or not rows:
         return
     ex = exercise_for(sess.exercise_id)
-    series = series_for(rows, primary_metrics(report.get("result"), ex, sess.side))
+    result = report.get("result")
+    series = series_for(rows, primary_metrics(result, ex, sess.side), result)
     sid = save(report, series, "live")
     st.session_state["live_last"] = (report, series, sid)

@@ -66,6 +66,7 @@ class SetSummary:
     hold_target_s: float | None = None
     sides: dict[str, SideSummary] = field(default_factory=dict)
     asymmetry: float | None = None
+    asymmetry_metric: str | None = None
     top_cues: list[tuple[str, int | None]] = field(default_factory=list)
     setup_problems: list[str] = field(default_factory=list)
 
@@ -212,6 +213,8 @@ def summarize(report: dict) -> SetSummary:
     s.sides = dict(sorted(sides.items()))
     asym = result.get("asymmetry")
     if isinstance(asym, dict):
+        m = asym.get("metric")
+        s.asymmetry_metric = str(m) if m else None
         asym = _first(asym, "diff", "difference", "best_diff", "value")
     s.asymmetry = _num(asym)
     if s.asymmetry is None and "L" in sides and "R" in sides:

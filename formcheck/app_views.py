@@ -31,7 +31,7 @@ def summary_cards(s: SetSummary) -> None:
             count = f"{side.count:g}" if side.count is not None else "–"
             st.metric(f"{side.label}: {unit}", count)
             st.caption(f"best {fmt(side.best, s.unit)} · average {fmt(side.average, s.unit)}")
-            if side.hold_total_s is not None:
+            if s.mode == "hold" and side.hold_total_s is not None:
                 target = f" (target {s.hold_target_s:g} s each)" if s.hold_target_s else ""
                 reached = (f", {int(side.holds_reached)} reached target"
                            if side.holds_reached is not None else "")  # fmt: skip
@@ -39,7 +39,11 @@ def summary_cards(s: SetSummary) -> None:
                            f"{fmt(side.hold_longest_s, ' s', 1)}{target}{reached}")  # fmt: skip
     with cols[-1], st.container(border=True):
         st.metric("Left − right", fmt(s.asymmetry, s.unit, 1))
-        st.caption("difference in average depth" if s.asymmetry is not None else "one side only")
+        if s.asymmetry is None:
+            st.caption("one side only")
+        else:
+            what = (s.asymmetry_metric or "depth").replace("_{side}", "").replace("_", " ")
+            st.caption(f"difference in average {what} (left minus right)")
     if s.top_cues:
         st.markdown("**What to work on:** " + "; ".join(
             f"{c}" + (f" (×{n})" if n else "") for c, n in s.top_cues[:3]))  # fmt: skip
@@ -54,8 +58,10 @@ def set_charts(series: dict, report: dict, key: str) -> None:
     label = getattr(ex, "primary_label", "") or ""
     result = report.get("result") or {}
     if not series:
-        st.caption("No measurable values of the exercise's main angle in this set.")
-        return
+        st.caption(
+            "The frame-by-frame curve of this exercise's main measure is not in this "
+            "set's data; the chart shows each rep / hold and its peak."
+        )
     tl = timeline_chart(series, result, band, label)
     if tl is not None:
         st.altair_chart(tl, width="stretch", key=f"{key}-timeline")

@@ -43,15 +43,37 @@ def thin(points: Sequence[tuple[float, float]], n: int = MAX_POINTS) -> Points:
     return out
 
 
+#: frames.csv / live-row columns carrying the tracker's own primary value, when present.
+PRIMARY_VALUE_COLS = ("primary", "primary_value")
+PRIMARY_NAME_COL = "primary_metric"
+
+
+def _primary_column(rows: Sequence[Mapping], metric: str) -> Points | None:
+    """The tracker's per-frame primary value for ``metric``, if the rows carry it."""
+    col = next((c for c in PRIMARY_VALUE_COLS if c in rows[0]), None)
+    if col is None or not any(r.get(PRIMARY_NAME_COL) == metric for r in rows):
+        return None
+    return [
+        (float(r.get("t_s", math.nan)),
+         _val(r.get(col)) if r.get(PRIMARY_NAME_COL) == metric else math.nan)
+        for r in rows
+    ]  # fmt: skip
+
+
 def metric_series(rows: Sequence[Mapping], metric: str) -> Points:
     """``(t_s, value)`` of one metric over the frames (NaN where not measurable).
 
-    Works for frames.csv columns and for the engine's derived metrics
-    (``knee_drop_mean``, ``twist_for_L``...), which are recomputed per row with
-    the first measurable frame as the baseline.
+    In order of trust: the tracker's own per-frame primary value (columns
+    ``primary_metric`` + ``primary``), a frames.csv column of that name, or the
+    engine's derived metric recomputed per row (first measurable frame as the
+    baseline, no landmarks: approximate; :func:`series_for` checks it against
+    the reported peaks).
     """
     if not rows:
         return []
+    own = _primary_column(rows, metric)
+    if own is not None:
+        return own
     if metric in rows[0]:
         return [(float(r.get("t_s", math.nan)), _val(r.get(metric))) for r in rows]
     try:
@@ -65,10 +87,34 @@ def metric_series(rows: Sequence[Mapping], metric: str) -> Points:
         first = next((_val(r.get(name)) for r in rows if _finite(_val(r.get(name)))), math.nan)
         baseline[name] = first
     out: Points = []
+    text = ("view", "position", "phase", "cue", PRIMARY_NAME_COL)
     for r in rows:
-        vals = {k: _val(v) for k, v in r.items() if k not in ("view", "position", "phase", "cue")}
-        out.append((float(r.get("t_s", math.nan)), with_derived(vals, baseline, None)[metric]))
+        vals = {k: _val(v) for k, v in r.items() if k not in text}
+        try:
+            v = with_derived(vals, baseline, None).get(metric, math.nan)
+        except Exception:  # noqa: BLE001 - a derived metric that needs landmarks
+            v = math.nan
+        out.append((float(r.get("t_s", math.nan)), v))
     return out
+
+
+def matches_peaks(points: Points, items: Sequence[Mapping], metric: str) -> bool:
+    """True when the series reaches each rep/hold's reported peak (within 15 % or 3 units).
+
+    Guards against drawing a recomputed curve that is not what the tracker measured.
+    """
+    checked = bad = 0
+    for it in items:
+        if it.get("metric") not in (None, metric):
+            continue
+        peak, t0, t1 = it.get("peak_value"), it.get("start_s"), it.get("end_s")
+        if not (_finite(peak) and _finite(t0) and _finite(t1)):
+            continue
+        vals = [v for t, v in points if t0 - 0.2 <= t <= t1 + 0.2 and _finite(v)]
+        checked += 1
+        if not vals or abs(max(vals) - float(peak)) > max(3.0, 0.15 * abs(float(peak))):
+            bad += 1
+    return checked == 0 or bad * 2 < checked
 
 
 def _val(v) -> float:
@@ -110,13 +156,19 @@ def primary_metrics(result: Mapping | None, exercise=None, side: str = "auto") -
     return [tmpl]
 
 
-def series_for(rows: Sequence[Mapping], metrics: Iterable[str]) -> dict[str, Points]:
-    """Thinned series of each metric that has at least one measurable value."""
+def series_for(
+    rows: Sequence[Mapping], metrics: Iterable[str], result: Mapping | None = None
+) -> dict[str, Points]:
+    """Thinned series of each metric that has measurable values (and fits the reported peaks)."""
     out: dict[str, Points] = {}
+    items = items_of(result)
     for m in metrics:
         pts = metric_series(rows, m)
-        if any(_finite(v) for _, v in pts):
-            out[m] = thin(pts)
+        if not any(_finite(v) for _, v in pts):
+            continue
+        if items and not matches_peaks(pts, items, m):
+            continue
+        out[m] = thin(pts)
     return out
 
 
@@ -202,13 +254,17 @@ def rep_charts(
 def timeline_chart(
     series: Mapping[str, Points], result: Mapping | None, band=None, label: str = ""
 ) -> alt.LayerChart | None:
-    """The whole set: each metric over time, reps/holds shaded, peaks marked, band as lines."""
-    if not series:
+    """The whole set: each metric over time, reps/holds shaded, peaks marked, band as lines.
+
+    Without a series, the reps/holds and their peaks alone (None if there are none either).
+    """
+    items = items_of(result)
+    if not series and not items:
         return None
-    df = pd.concat([_frame(p, m) for m, p in series.items()], ignore_index=True)
+    frames = [_frame(p, m) for m, p in series.items()]
+    df = pd.concat(frames, ignore_index=True) if frames else None
     y = alt.Y("value:Q", title=label or "degrees", scale=alt.Scale(zero=False))
     layers: list[alt.Chart] = []
-    items = items_of(result)
     if items:
         idf = pd.DataFrame([{"start": float(i["start_s"]), "end": float(i["end_s"]),
                              "what": f"{i['kind']} {i['n']} {i.get('side') or ''}".strip()}
@@ -219,7 +275,8 @@ def timeline_chart(
         bdf = pd.DataFrame({"y": list(band)})
         layers.append(alt.Chart(bdf).mark_rule(strokeDash=[4, 4], color="#2ca02c")
                       .encode(y="y:Q"))  # fmt: skip
-    layers.append(alt.Chart(df).mark_line().encode(
+    if df is not None:
+        layers.append(alt.Chart(df).mark_line().encode(
         x=alt.X("t_s:Q", title="time (s)"), y=y, color=alt.Color("metric:N", title=None),
         tooltip=["metric:N", alt.Tooltip("t_s:Q", format=".2f"),
                  alt.Tooltip("value:Q", format=".1f")],

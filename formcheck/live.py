@@ -189,6 +189,10 @@ class LiveSession:
                 continue
             index += 1
             row = csv_row(pf)
+            st = getattr(pf, "state", None)
+            if st is not None:  # the tracker's own primary value, for the set's charts
+                row["primary_metric"] = getattr(st, "primary_metric", "") or ""
+                row["primary"] = getattr(st, "primary_value", math.nan)
             now = time.monotonic()
             with self._lock:
                 self._latest_pf = pf

@@ -76,7 +76,7 @@ def test_rep_and_timeline_charts() -> None:
     tl = timeline_chart(series, RESULT, band=(30.0, 90.0)).to_dict()
     assert len(tl["layer"]) == 4  # rep boxes, band lines, curve, peaks
     assert rep_charts(series, {}, None) is None
-    assert timeline_chart({}, RESULT) is None
+    assert timeline_chart({}, {}) is None
     assert len(items_of(RESULT)) == 3
 
 
@@ -114,3 +114,19 @@ def test_summary_of_holds_and_missing_fields() -> None:
     empty = summarize({})
     assert empty.sides == {} and empty.total_count == 0
     assert norm_side("Right") == "R" and norm_side(None) == "both"
+
+
+def test_primary_column_is_preferred_and_peaks_checked() -> None:
+    rows = [{"t_s": i / 10, "knee_flexion_L": 5.0, "knee_flexion_R": 5.0,
+             "primary_metric": "squat_depth", "primary": float(min(i, 40 - i))}
+            for i in range(41)]  # fmt: skip
+    res = {"reps": [{"side": "both", "start_s": 1.0, "end_s": 3.0, "peak_s": 2.0,
+                     "peak_value": 20.0, "metric": "squat_depth"}]}  # fmt: skip
+    pts = metric_series(rows, "squat_depth")
+    assert pts[20] == (2.0, 20.0)
+    assert series_for(rows, ["squat_depth"], res).keys() == {"squat_depth"}
+    # Without the tracker's column, a recomputed curve that misses the peaks is not drawn.
+    bare = [{k: v for k, v in r.items() if not k.startswith("primary")} for r in rows]
+    assert series_for(bare, ["squat_depth"], res) == {}
+    tl = timeline_chart({}, res)  # peaks only
+    assert tl is not None and len(tl.to_dict()["layer"]) == 2
