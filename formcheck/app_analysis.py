@@ -210,7 +210,7 @@ def analyze_file(
     out = _private_dir()
     try:
         res = analyze_video(path, exercise_id, out, side=side, settings=settings or {},
-                            progress=progress, cancel=cancel)  # fmt: skip
+                            progress=progress, cancel=cancel, max_seconds="auto")  # fmt: skip
         return bundle(out, res, source, name or Path(path).name)
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -228,6 +228,11 @@ def analyze_upload(
     """Analyse uploaded bytes: private temp dir, fixed file name, everything deleted after."""
     from formcheck.session import analyze_video
 
+    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+        from formcheck.video import VideoError
+
+        raise VideoError(f"the file is larger than {MAX_UPLOAD_MB} MB; trim or compress it "
+                         "(a phone's 'share as smaller video' works)")  # fmt: skip
     tmp = _private_dir()
     try:
         src = tmp / f"upload{safe_suffix(filename)}"
@@ -235,7 +240,7 @@ def analyze_upload(
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         res = analyze_video(src, exercise_id, tmp / "out", side=side, settings=settings or {},
-                            progress=progress, cancel=cancel)  # fmt: skip
+                            progress=progress, cancel=cancel, max_seconds="auto")  # fmt: skip
         return bundle(tmp / "out", res, "upload", Path(str(filename or "upload")).name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
