@@ -98,6 +98,10 @@ def _progress_cb(bar):
 
 def _run_analysis(fn, *args, **kwargs) -> Analysis | None:
     bar = st.progress(0, text="Starting analysis…")
+    # Clicking it reruns the page; Streamlit then stops this run at the next progress
+    # update, and the analysis' cleanup (temp files, partial outputs) runs on the way out.
+    cancel = st.empty()
+    cancel.button("Cancel analysis", key="analysis_cancel")
     try:
         an = fn(*args, progress=_progress_cb(bar), **kwargs)
     except Exception as e:  # noqa: BLE001 - every failure becomes a message, never a traceback
@@ -106,9 +110,11 @@ def _run_analysis(fn, *args, **kwargs) -> Analysis | None:
             LOG.exception("analysis failed")
             msg = f"The analysis failed unexpectedly ({type(e).__name__}). Try another video."
         bar.empty()
+        cancel.empty()
         st.error(msg)
         return None
     bar.empty()
+    cancel.empty()
     return an
 
 
