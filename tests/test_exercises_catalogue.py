@@ -253,3 +253,12 @@ def test_hold_timer_bridges_short_gaps_only():
     # 0.2 s of NaN bridged (counted), 0.5 s ends the hold; the engine reopens after it
     assert [round(h.duration_s, 2) for h in holds] == [2.1, 0.9]
     assert [h.reached_target for h in holds] == [True, False]
+
+
+def test_hold_reached_target_allows_the_tolerance():
+    cfg = HoldConfig(enter=10, exit=5, target_s=2.0, min_hold_s=0.5, hold_tolerance_s=0.25)
+    for n, reached in ((20, True), (19, True), (18, False)):  # 1.9 s, 1.8 s, 1.7 s
+        ht = HoldTimer(cfg)
+        vals = [0] + [20] * n + [0] * 5
+        (h,) = [h for i, v in enumerate(vals) if (h := ht.update(i / 10, v))]
+        assert h.reached_target is reached, n

@@ -9,7 +9,10 @@ from exercise_fixtures import FRAME, Script, events_of, run
 
 from formcheck.exercises import get_exercise
 
-KTK = get_exercise("knee_to_knee").with_settings({"hold_target_s": 5})
+# Threshold-only timing (no settle / release check) for the exact-duration tests below;
+# the settle and release rules have their own tests at the end.
+NO_SETTLE = {"settle_rate": 1000, "release_drop": 180}
+KTK = get_exercise("knee_to_knee").with_settings({"hold_target_s": 5, **NO_SETTLE})
 REST_KTK = {"knee_drop_L": 0.0, "knee_drop_R": 0.0}
 
 
@@ -141,7 +144,7 @@ def test_knee_to_knee_part_way_gets_the_depth_cue_and_asymmetry():
 
 # --------------------------------------------------------------------------- band stretch
 
-BAND = get_exercise("band_stretch").with_settings({"hold_target_s": 5})
+BAND = get_exercise("band_stretch").with_settings({"hold_target_s": 5, **NO_SETTLE})
 REST_BAND = {
     "hip_flexion_L": 5.0,
     "hip_flexion_R": 5.0,
@@ -163,7 +166,7 @@ def band_hold(s: Script, side: str, depth: float = 100.0, hold: float = 6.0, **e
 
 
 def band_expected(hold: float, depth: float = 100.0) -> float:
-    return (1 - (60 - 5) / (depth - 5)) + hold + (1 - (45 - 5) / (depth - 5))
+    return (1 - (BAND.enter - 5) / (depth - 5)) + hold + (1 - (BAND.exit - 5) / (depth - 5))
 
 
 def test_band_stretch_left_then_right():
@@ -211,7 +214,7 @@ def test_band_stretch_front_view_asks_to_turn():
 
 # --------------------------------------------------------------------------- spine twist
 
-TWIST = get_exercise("standing_spine_twist").with_settings({"hold_target_s": 3})
+TWIST = get_exercise("standing_spine_twist").with_settings({"hold_target_s": 3, **NO_SETTLE})
 # MediaPipe shows about 8 deg of twist where there is none: the baseline removes it.
 REST_TW = {
     "trunk_twist": 8.0,
@@ -275,3 +278,35 @@ def test_spine_twist_seated_is_a_setup_problem():
     states, res = run(TWIST, s.frames())
     assert res.holds == []
     assert "Stand up tall" in res.setup_problems
+
+
+# --------------------------------------------------------------------------- settle / release
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_hold_times_the_position_not_the_way_in_and_out(seed):
+    d = get_exercise("knee_to_knee").with_settings({"hold_target_s": 5})
+    s = ktk_script(seed=seed).seg(1.5)
+    ktk_hold(s, depth=30.0, hold=6.0)
+    _, res = run(d, s.frames())
+    (h,) = res.holds
+    plateau_start = s.start_times()[2]
+    release_start = s.start_times()[3]
+    # opens once the 0.5 s slope is under settle_rate: at most one window after the plateau
+    assert plateau_start - FRAME <= h.start_s <= plateau_start + 0.5
+    # ends once 30% of the way from the hold's mean (30) back to exit (9) is lost: 0.21 s
+    drop_s = 0.3 * (30 - d.exit) / 30
+    assert release_start <= h.end_s <= release_start + drop_s + 2 * FRAME
+    assert h.duration_s == pytest.approx(6.0, abs=0.3)
+    assert h.reached_target
+
+
+def test_a_slow_creep_in_still_counts_once_settled():
+    d = get_exercise("knee_to_knee").with_settings({"hold_target_s": 5})
+    s = ktk_script().seg(1.5)
+    s.seg(4.0, knee_drop_L=(0.0, 30.0), knee_drop_R=(0.0, 30.0))  # 7.5 deg/s: not settled
+    s.seg(6.0, knee_drop_L=30.0, knee_drop_R=30.0)
+    s.seg(1.0, knee_drop_L=(30.0, 0.0), knee_drop_R=(30.0, 0.0)).seg(1.0)
+    _, res = run(d, s.frames())
+    (h,) = res.holds
+    assert h.start_s >= s.start_times()[2] - FRAME

@@ -11,6 +11,8 @@ from exercise_fixtures import FRAME, Script, events_of, run
 from formcheck.exercises import get_exercise
 
 SIR = get_exercise("seated_internal_rotation")
+# Threshold-only end-hold timing (no settle / release check), for exact hold times.
+SIR_THRESHOLD = SIR.with_settings({"settle_rate": 1000, "release_drop": 180})
 REST_SIR = {"knee_drop_L": 0.0, "knee_drop_R": 0.0, "pelvis_yaw": 2.0, "trunk_twist": 5.0}
 
 
@@ -93,6 +95,20 @@ def test_seated_short_hold_and_shallow_rep_do_not_count_and_cue():
     assert "Let the knee drop closer to the floor" in cues
 
 
+def test_seated_end_hold_is_time_at_the_bottom_not_the_way_down_and_up():
+    # A 2.4 s pause at the bottom with 1 s ramps spends 3.6 s past the target depth,
+    # yet it is not a 3 s hold; a 3.1 s pause is.
+    s = sir_script().seg(1.5)
+    sir_rep(s, hold=2.4)
+    sir_rep(s, hold=3.1)
+    _, res = run(SIR, s.frames())
+    assert [r.counted for r in res.reps] == [False, True]
+    assert res.reps[0].hold_s == pytest.approx(2.4, abs=0.3)
+    assert res.reps[1].hold_s == pytest.approx(3.1, abs=0.3)
+    _, res = run(SIR_THRESHOLD, s.frames())
+    assert [r.counted for r in res.reps] == [True, True]  # what thresholds alone would say
+
+
 def test_seated_pelvis_rotation_fails_the_rep_and_cues_in_the_seed_words():
     s = sir_script().seg(1.5)
     sir_rep(s)
@@ -125,7 +141,7 @@ def test_seated_short_dropout_in_the_hold_is_bridged(undetected):
         s.seg(0.2, knee_drop_R=math.nan)
     s.seg(1.5, knee_drop_R=45.0)
     s.seg(1.0, knee_drop_R=(45.0, 0.0)).seg(1.0)
-    states, res = run(SIR, s.frames())
+    states, res = run(SIR_THRESHOLD, s.frames())
     assert res.per_side["right"]["count"] == 1
     # at or past the target from part-way down the 1 s ramp to part-way back up
     ramp_part = (45 - SIR.target) / 45

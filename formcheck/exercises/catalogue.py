@@ -42,6 +42,8 @@ KNEE_TO_KNEE = ExerciseDef(
     view_cue="Place the camera at your feet, looking along your body",
     position_cue="Lie on your back with your knees bent",
     hold_target_s=20.0,
+    settle_rate=3.0,
+    release_drop=3.0,
     reps_target=3,
     notes="Shank tilt reads about 8 degrees low with the camera at the feet; "
     "feet placement and knee bend are not checked.",
@@ -63,9 +65,9 @@ BAND_STRETCH = ExerciseDef(
     primary_label="hip flexion of the working leg",
     unit="deg",
     sides="per_side",
-    enter=60.0,
-    exit=45.0,
-    target=60.0,
+    enter=75.0,
+    exit=60.0,
+    target=75.0,
     band_hi=150.0,
     rules=(
         FormRule(
@@ -79,6 +81,8 @@ BAND_STRETCH = ExerciseDef(
     view_cue=_SIDE_ON,
     position_cue="Lie on your back with your legs extended",
     hold_target_s=20.0,
+    settle_rate=10.0,
+    release_drop=10.0,
     reps_target=1,
     notes="Side views swap left and right now and then: the working leg is the more "
     "flexed one each frame. Adduction across the body is not measured.",
@@ -287,6 +291,8 @@ STANDING_SPINE_TWIST = ExerciseDef(
     view_cue=_FACE,
     position_cue="Stand up tall",
     hold_target_s=10.0,
+    settle_rate=4.0,
+    release_drop=3.0,
     reps_target=10,
     notes="Side = the turned-out foot (the twist goes the other way). MediaPipe reads "
     "about half the true twist, so thresholds are on its scale.",

@@ -7,12 +7,19 @@ Gaps shorter than ``bridge_s`` (NaN, a dip out of position, a flicker of a form
 fault) are bridged: their time counts. A longer form fault pauses the timer and,
 past ``break_on_fault_s``, ends the hold; leaving the position (or losing
 tracking) for longer than ``bridge_s`` ends it at the last good frame.
+
+So that the timer measures the time *at* the position rather than the way in
+and out, a hold opens only once the value has settled (least-squares slope over
+``settle_window_s`` at most ``settle_rate`` units/s; None = no check) and the
+position counts as left once the value falls ``release_drop`` below the hold's
+mean (or 30% of the way from that mean to ``exit``, whichever is more).
 Times in seconds; a hold's ``duration_s`` is the time the timer ran.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 
@@ -26,6 +33,23 @@ class HoldConfig:
     bridge_s: float = 0.3
     break_on_fault_s: float = 2.0
     min_hold_s: float = 1.0
+    settle_rate: float | None = None
+    settle_window_s: float = 0.5
+    release_drop: float | None = None
+    hold_tolerance_s: float = 0.0
+
+
+def slope(samples: deque[tuple[float, float]]) -> float:
+    """Least-squares slope of ``(t, value)`` samples, units per second (NaN if < 3)."""
+    n = len(samples)
+    if n < 3:
+        return math.nan
+    mt = sum(t for t, _ in samples) / n
+    mv = sum(v for _, v in samples) / n
+    den = sum((t - mt) ** 2 for t, _ in samples)
+    if den <= 0:
+        return math.nan
+    return sum((t - mt) * (v - mv) for t, v in samples) / den
 
 
 @dataclass(frozen=True)
@@ -67,6 +91,7 @@ class HoldTimer:
         self._n = 0
         self._peak = -math.inf
         self._target_announced = False
+        self._recent: deque[tuple[float, float]] = deque()
 
     @property
     def active(self) -> bool:
@@ -92,7 +117,7 @@ class HoldTimer:
 
     @property
     def _tol_target(self) -> float:
-        return self.cfg.target_s - 1e-6
+        return self.cfg.target_s - self.cfg.hold_tolerance_s - 1e-6
 
     def update(self, t: float, value: float, form_ok: bool = True) -> Hold | None:
         """Advance to ``t`` (s) with the primary ``value`` (NaN = not measurable)."""
@@ -104,12 +129,15 @@ class HoldTimer:
                 self.armed = True
             elif value >= cfg.enter and self.armed:
                 self.in_position = True
+            self._recent.append((t, value))
+        while self._recent and t - self._recent[0][0] > cfg.settle_window_s + 1e-9:
+            self._recent.popleft()
         if not self._active:
-            if self.in_position and not math.isnan(value) and form_ok:
+            if self.in_position and not math.isnan(value) and form_ok and self._settled():
                 self._open(t, value)
             return None
         # An open hold.
-        valid = not math.isnan(value) and self.in_position
+        valid = not math.isnan(value) and self.in_position and not self._released(value)
         if not valid:
             if t - self._last_inpos_t > cfg.bridge_s:
                 return self._close(self._last_good_t)
@@ -132,6 +160,20 @@ class HoldTimer:
         if t - self._fault_since > cfg.break_on_fault_s:
             return self._close(self._last_good_t)
         return None
+
+    def _settled(self) -> bool:
+        rate = self.cfg.settle_rate
+        if rate is None:
+            return True
+        sl = slope(self._recent)
+        return not math.isnan(sl) and abs(sl) <= rate
+
+    def _released(self, value: float) -> bool:
+        drop = self.cfg.release_drop
+        if drop is None or self._n == 0:
+            return False
+        mean = self._sum / self._n
+        return value < mean - max(drop, 0.3 * (mean - self.cfg.exit))
 
     def _open(self, t: float, value: float) -> None:
         self._active = True

@@ -109,6 +109,9 @@ class ExerciseDef:
     timed_target_s: float | None = None
     depth_full: float | None = None
     min_hold_s: float = 1.0
+    settle_rate: float = 6.0
+    hold_tolerance_s: float = 0.25
+    release_drop: float = 5.0
     break_on_fault_s: float = 2.0
     min_radius: float = 0.04
     circle_window_s: float = 3.0
@@ -167,6 +170,9 @@ SETTING_RANGES: dict[str, tuple[float, float, str, bool]] = {
     "circles_target": (1, 100, "circles", True),
     "timed_target_s": (1.0, 600.0, "seconds", False),
     "min_hold_s": (0.1, 60.0, "seconds", False),
+    "settle_rate": (0.1, 1000.0, "units per second", False),
+    "hold_tolerance_s": (0.0, 5.0, "seconds", False),
+    "release_drop": (0.0, 180.0, "degrees", False),
     "break_on_fault_s": (0.1, 60.0, "seconds", False),
     "min_radius": (0.005, 1.0, "torso lengths", False),
     "motion_min": (0.0, 1.0, "torso lengths", False),

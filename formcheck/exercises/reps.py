@@ -6,13 +6,20 @@ yet at the end position) and ``"holding"`` (at or past ``target``). A rep ends
 when the value falls below ``exit``; it counts when it lasted ``min_rep_s`` and
 held the end position for ``end_hold_s``. NaN gaps and dips below ``target``
 shorter than ``bridge_s`` are bridged; a longer NaN gap abandons the rep.
+The end hold is timed like :mod:`formcheck.exercises.holds`: it starts once the
+value has settled (slope over ``settle_window_s`` at most ``settle_rate``) and
+stops when the value falls ``release_drop`` below the hold's mean (or 30% of
+the way from that mean to ``exit``), so the way down and up is not hold time.
 Values are in the primary metric's unit (higher = deeper), times in seconds.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
+
+from formcheck.exercises.holds import slope
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,10 @@ class RepConfig:
     min_rep_s: float = 0.8
     end_hold_s: float = 0.0
     bridge_s: float = 0.3
+    settle_rate: float | None = None
+    settle_window_s: float = 0.5
+    release_drop: float | None = None
+    hold_tolerance_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,9 @@ class RepCounter:
         self._hold_start: float | None = None
         self._hold_last: float | None = None
         self._hold_best = 0.0
+        self._hold_sum = 0.0
+        self._hold_n = 0
+        self._recent: deque[tuple[float, float]] = deque()
 
     @property
     def in_rep(self) -> bool:
@@ -92,6 +106,9 @@ class RepCounter:
                 return self._end(last, lost=True)
             return None
         self._last_valid_t = t
+        self._recent.append((t, value))
+        while self._recent and t - self._recent[0][0] > cfg.settle_window_s + 1e-9:
+            self._recent.popleft()
         if self.state == "idle":
             if value < cfg.exit:
                 self.state = "ready"
@@ -106,17 +123,36 @@ class RepCounter:
         # In a rep.
         if value > self._peak:
             self._peak, self._peak_t = value, t
-        if value >= cfg.target:
-            if self._hold_last is None or t - self._hold_last > cfg.bridge_s + 1e-9:
-                self._hold_start = t
-            self._hold_last = t
-            self._hold_best = max(self._hold_best, self.hold_elapsed_s)
-            self.state = "holding"
-        elif self._hold_last is None or t - self._hold_last > cfg.bridge_s:
+        open_ = self._hold_last is not None and t - self._hold_last <= cfg.bridge_s + 1e-9
+        if value >= cfg.target and not (open_ and self._released(value)):
+            if not open_ and self._settled():
+                self._hold_start, self._hold_sum, self._hold_n = t, 0.0, 0
+                open_ = True
+            if open_:
+                self._hold_last = t
+                self._hold_sum += value
+                self._hold_n += 1
+                self._hold_best = max(self._hold_best, self.hold_elapsed_s)
+                self.state = "holding"
+        if not open_:
             self.state = "moving"
         if value < cfg.exit:
             return self._end(t)
         return None
+
+    def _settled(self) -> bool:
+        rate = self.cfg.settle_rate
+        if rate is None:
+            return True
+        sl = slope(self._recent)
+        return not math.isnan(sl) and abs(sl) <= rate
+
+    def _released(self, value: float) -> bool:
+        drop = self.cfg.release_drop
+        if drop is None or self._hold_n == 0:
+            return False
+        mean = self._hold_sum / self._hold_n
+        return value < mean - max(drop, 0.3 * (mean - self.cfg.exit))
 
     def _begin(self, t: float, value: float) -> None:
         self.state = "moving"
@@ -124,9 +160,7 @@ class RepCounter:
         self._peak, self._peak_t = value, t
         self._hold_start = self._hold_last = None
         self._hold_best = 0.0
-        if value >= self.cfg.target:
-            self._hold_start = self._hold_last = t
-            self.state = "holding"
+        self._hold_sum, self._hold_n = 0.0, 0
 
     def _end(self, t: float, lost: bool = False) -> Rep:
         cfg = self.cfg
@@ -136,7 +170,7 @@ class RepCounter:
             reason = "lost_tracking"
         elif duration < cfg.min_rep_s:
             reason = "too_short"
-        elif self._hold_best < cfg.end_hold_s - 0.5 * self._dt:
+        elif self._hold_best < cfg.end_hold_s - cfg.hold_tolerance_s - 0.5 * self._dt:
             reason = "hold_too_short"
         rep = Rep(
             start_s=self._start,

@@ -81,7 +81,17 @@ class ExerciseTracker:
         self._rest_buf: dict[str, list[float]] = {}
         # engines (only the one for the mode is used)
         self.reps = RepCounter(
-            RepConfig(d.enter, d.exit, d.target, d.min_rep_s, d.end_hold_s, d.bridge_s)
+            RepConfig(
+                d.enter,
+                d.exit,
+                d.target,
+                d.min_rep_s,
+                d.end_hold_s,
+                d.bridge_s,
+                settle_rate=d.settle_rate if d.end_hold_s else None,
+                release_drop=d.release_drop if d.end_hold_s else None,
+                hold_tolerance_s=d.hold_tolerance_s,
+            )
         )
         self.holds = HoldTimer(
             HoldConfig(
@@ -91,6 +101,9 @@ class ExerciseTracker:
                 d.bridge_s,
                 d.break_on_fault_s,
                 d.min_hold_s,
+                settle_rate=d.settle_rate,
+                release_drop=d.release_drop,
+                hold_tolerance_s=d.hold_tolerance_s,
             )
         )
         self.circles = CircleCounter(CircleConfig(d.min_radius, d.circle_window_s, d.circle_gap_s))
