@@ -7,8 +7,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.geometry import METRIC_NAMES, compute_metrics, estimate_position, estimate_view
+from formcheck import correction
+from formcheck.geometry import (
+    METRIC_NAMES,
+    METRICS,
+    compute_metrics,
+    estimate_position,
+    estimate_view,
+)
 from formcheck.landmarks import PoseFrame
+
+#: Metrics whose value does not depend on the camera view (positions over time).
+VIEW_FREE = ("pelvis_x", "pelvis_y")
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,14 @@ class FrameMetrics:
     float (degrees, ratios or torso lengths; NaN = not measurable this frame).
     ``view`` is front/side/other, ``position`` standing/seated/lying/quadruped/unknown.
     ``pose`` is the landmark frame the values came from (for setup checks).
+
+    ``values`` are bias-corrected where a correction model exists for the metric in
+    this view and position (:mod:`formcheck.correction`; off with
+    ``FORMCHECK_CORRECTION=0``); ``raw`` holds every metric as MediaPipe's landmarks
+    give it. ``reliable[name]`` is False when the metric cannot be trusted in this
+    frame: not measurable from this camera angle (the metric's best view in
+    :data:`formcheck.geometry.METRICS` is not the current view), a landmark it needs
+    not visible, or a known-unusable view (see :func:`reliability`).
     """
 
     index: int
@@ -29,6 +47,8 @@ class FrameMetrics:
     view: str = "other"
     position: str = "unknown"
     pose: PoseFrame | None = None
+    raw: dict[str, float] = field(default_factory=dict)
+    reliable: dict[str, bool] = field(default_factory=dict)
 
     def get(self, name: str) -> float:
         """The metric's value, NaN when unknown or not measurable."""
@@ -46,18 +66,53 @@ def frame_metrics(pose: PoseFrame) -> FrameMetrics:
             n_people=pose.n_people,
             values=dict.fromkeys(METRIC_NAMES, math.nan),
             pose=pose,
+            raw=dict.fromkeys(METRIC_NAMES, math.nan),
+            reliable=dict.fromkeys(METRIC_NAMES, False),
         )
     xy = np.asarray(pose.xy)[None]
     vis = np.asarray(pose.vis)[None]
     world = None if pose.world is None else np.asarray(pose.world)[None]
-    vals = compute_metrics(xy, vis, world)
+    raw = {k: float(v[0]) for k, v in compute_metrics(xy, vis, world).items()}
+    view = str(estimate_view(xy, vis, world)[0])
+    position = str(estimate_position(xy, vis)[0])
+    values = dict(raw)
+    if correction.enabled():
+        ctx = correction.context(xy[0], vis[0], None if world is None else world[0], view,
+                                 position)  # fmt: skip
+        values |= correction.correct(raw, xy[0], vis[0], None if world is None else world[0],
+                                     ctx)  # fmt: skip
     return FrameMetrics(
         index=pose.index,
         t_s=pose.t_s,
         detected=True,
         n_people=pose.n_people,
-        values={k: float(v[0]) for k, v in vals.items()},
-        view=str(estimate_view(xy, vis, world)[0]),
-        position=str(estimate_position(xy, vis)[0]),
+        values=values,
+        view=view,
+        position=position,
         pose=pose,
+        raw=raw,
+        reliable=reliability(values, view, xy[0], vis[0]),
     )
+
+
+def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.ndarray
+                ) -> dict[str, bool]:  # fmt: skip
+    """Per metric: can the value be trusted in this frame?
+
+    False when the value is NaN (a landmark it needs is not visible), when the current
+    view is not the metric's best view (e.g. knee flexion from the front, the knee drop
+    from the side: "not measurable from this camera angle"), and for the knee/ankle
+    separation ratio when the thighs point at the camera (lying, filmed from the feet:
+    MediaPipe puts the knees mid-shin).
+    """
+    out = {}
+    feet_view = correction.is_feet_view(xy, vis)
+    for name, v in values.items():
+        ok = math.isfinite(v)
+        best = METRICS.get(name, ("", "other", ""))[1]
+        if ok and name not in VIEW_FREE:
+            ok = view == best
+        if ok and name == "knee_ankle_ratio" and feet_view:
+            ok = False
+        out[name] = ok
+    return out

@@ -1,0 +1,261 @@
+"""Bias corrections for MediaPipe-derived metrics, fit on rendered ground truth.
+
+Raw MediaPipe has systematic, view-dependent errors on the movements formcheck
+measures (see ``docs/corrections.md``): the seated knee drop reads 10-16 deg shallow at
+the bottom, the knees sit mid-shin when the thighs point at the camera (knee-to-knee
+filmed from the feet), the world landmarks halve the trunk twist and invent twist where
+there is none. Small ridge-regression models, one per metric and camera context, map
+what MediaPipe gives (normalised 2D and world landmark geometry, visibilities and the
+raw metrics) to the true metric. They were fit by ``tools/fit_corrections.py`` on clips
+rendered by ``tools/render_synthetic.py`` (``tools/make_training_set.py``), validated on
+held-out bodies and camera set-ups.
+
+The models are plain JSON (feature means/scales, coefficients, intercept), loaded with
+the standard library and applied with numpy in well under a millisecond per frame; no
+training library is needed at run time. Set ``FORMCHECK_CORRECTION=0`` to switch the
+corrections off (raw MediaPipe metrics).
+
+Sided metrics share one model: the right side is evaluated on the mirrored pose (image
+x flipped, left/right landmark sets exchanged), which maps it onto the left. Signed
+whole-body metrics (twist, yaw) are odd under mirroring; their models were fit on both
+the pose and its mirror image.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.landmarks import HIP, SHOULDER
+
+#: Where the committed model file lives.
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "corrections"
+MODEL_FILE = MODEL_DIR / "corrections.json"
+
+#: Feature-set version; a model file built for another version is ignored.
+FEATURE_VERSION = 1
+
+#: Left/right mirror pairs over all 33 landmarks.
+MIRROR_PAIRS = ((1, 4), (2, 5), (3, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16),
+                (17, 18), (19, 20), (21, 22), (23, 24), (25, 26), (27, 28), (29, 30),
+                (31, 32))  # fmt: skip
+_PERM = np.arange(33)
+for _a, _b in MIRROR_PAIRS:
+    _PERM[_a], _PERM[_b] = _b, _a
+
+#: Landmarks whose positions enter the features (shoulders, hips, legs, nose).
+FEATURE_LANDMARKS = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 0)
+
+
+def enabled() -> bool:
+    """False when ``FORMCHECK_CORRECTION=0`` (default on)."""
+    return os.environ.get("FORMCHECK_CORRECTION", "1").strip() not in ("0", "false", "no", "off")
+
+
+def mirror(
+    xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The pose seen in a mirror: image x negated, L/R landmarks exchanged.
+
+    Works on any leading shape (..., 33, D). Image x is negated about 0 (the features
+    only use positions relative to the hips, so the image width does not matter).
+    """
+    xy = np.asarray(xy, float)[..., _PERM, :] * np.array([-1.0, 1.0])
+    vis = np.asarray(vis, float)[..., _PERM]
+    if world is not None:
+        world = np.asarray(world, float)[..., _PERM, :] * np.array([-1.0, 1.0, 1.0])
+    return xy, vis, world
+
+
+def _deg(a: np.ndarray) -> np.ndarray:
+    return np.degrees(a) / 90.0
+
+
+def features(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None) -> np.ndarray:
+    """Feature vectors (..., F) for poses ``xy (..., 33, 2)``, ``vis``, ``world``.
+
+    Positions relative to the hip midpoint in torso lengths (2D and world), the
+    visibilities, and a few angles MediaPipe's biases depend on. NaN where the input
+    is NaN (the caller decides what to do with it).
+    """
+    xy = np.asarray(xy, float)
+    vis = np.asarray(vis, float)
+    lead = xy.shape[:-2]
+    if world is None:
+        world = np.full((*lead, 33, 3), np.nan)
+    world = np.asarray(world, float)
+    idx = list(FEATURE_LANDMARKS)
+    hip = 0.5 * (xy[..., HIP["L"], :] + xy[..., HIP["R"], :])
+    sh = 0.5 * (xy[..., SHOULDER["L"], :] + xy[..., SHOULDER["R"], :])
+    tl = np.linalg.norm(sh - hip, axis=-1)[..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p2 = (xy[..., idx, :] - hip[..., None, :]) / tl[..., None]
+        whip = 0.5 * (world[..., HIP["L"], :] + world[..., HIP["R"], :])
+        wsh = 0.5 * (world[..., SHOULDER["L"], :] + world[..., SHOULDER["R"], :])
+        wtl = np.linalg.norm(wsh - whip, axis=-1)[..., None]
+        p3 = (world[..., idx, :] - whip[..., None, :]) / wtl[..., None]
+    extra = []
+    for s, (h, k, a) in {"L": (23, 25, 27), "R": (24, 26, 28)}.items():
+        o_hip = 24 if s == "L" else 23
+        med = np.where(xy[..., o_hip, 0] - xy[..., h, 0] >= 0, 1.0, -1.0)
+        d = xy[..., k, :] - xy[..., a, :]
+        extra.append(_deg(np.arctan2(d[..., 0] * med, -d[..., 1])))  # 2D shank tilt
+        t = xy[..., k, :] - xy[..., h, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            extra.append(np.linalg.norm(d, axis=-1) / np.linalg.norm(t, axis=-1))
+        wd = world[..., k, :] - world[..., a, :]
+        wmed = np.where(world[..., o_hip, 0] - world[..., h, 0] >= 0, 1.0, -1.0)
+        extra.append(_deg(np.arctan2(wd[..., 0] * wmed, -wd[..., 1])))  # world shank tilt
+        extra.append(_deg(np.arctan2(np.hypot(wd[..., 0], wd[..., 2]), -wd[..., 1])))
+        wt = world[..., k, :] - world[..., h, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cosk = np.sum(wt * wd, -1) / (np.linalg.norm(wt, axis=-1) * np.linalg.norm(wd, axis=-1))
+        extra.append(np.clip(cosk, -1, 1))
+    # Line yaws from the world landmarks and line widths in the image.
+    for li, ri in ((11, 12), (23, 24), (25, 26), (27, 28)):
+        dw = world[..., li, :] - world[..., ri, :]
+        extra.append(_deg(np.arctan2(dw[..., 2], dw[..., 0])))
+        d2 = xy[..., li, :] - xy[..., ri, :]
+        extra.append(d2[..., 0] / tl[..., 0])
+        extra.append(d2[..., 1] / tl[..., 0])
+    sw = world[..., 11, :] - world[..., 12, :]
+    hw = world[..., 23, :] - world[..., 24, :]
+    tw = np.arctan2(sw[..., 2], sw[..., 0]) - np.arctan2(hw[..., 2], hw[..., 0])
+    extra.append(_deg((tw + np.pi) % (2 * np.pi) - np.pi))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        extra.append(np.linalg.norm(xy[..., 11, :] - xy[..., 12, :], axis=-1)
+                     / np.linalg.norm(xy[..., 23, :] - xy[..., 24, :], axis=-1))  # fmt: skip
+    extra.append(tl[..., 0] / 480.0)
+    parts = [
+        p2.reshape(*lead, -1),
+        p3.reshape(*lead, -1),
+        vis[..., idx],
+        np.stack(extra, axis=-1),
+    ]
+    return np.concatenate(parts, axis=-1)
+
+
+N_FEATURES = len(FEATURE_LANDMARKS) * 6 + 5 * 2 + 4 * 3 + 2 + 1
+
+
+#: Torso length / hip width (image) below which a front view is "looking along the
+#: body from the feet" (lying, the thighs pointing at the camera).
+FEET_VIEW_RATIO = 1.3
+
+
+def is_feet_view(xy: np.ndarray, vis: np.ndarray) -> bool:
+    """True when the camera looks along a lying body from the feet (knee-to-knee set-up).
+
+    The torso is strongly foreshortened: its image length is short against the hip
+    width, and the knees are not below the hips as in standing or seated.
+    """
+    xy = np.asarray(xy, float)
+    hip = 0.5 * (xy[HIP["L"]] + xy[HIP["R"]])
+    sh = 0.5 * (xy[SHOULDER["L"]] + xy[SHOULDER["R"]])
+    tl = float(np.linalg.norm(sh - hip))
+    hw = float(np.linalg.norm(xy[HIP["L"]] - xy[HIP["R"]]))
+    if not (math.isfinite(tl) and math.isfinite(hw)) or hw < 1e-6:
+        return False
+    return tl / hw < FEET_VIEW_RATIO
+
+
+def context(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None, view: str,
+            position: str) -> str:  # fmt: skip
+    """Camera context a model is fit for: ``"<view>/<position>"``, with the position
+    ``"lying_feet"`` for a lying body filmed from the feet (see :func:`is_feet_view`)."""
+    if view == "front" and is_feet_view(xy, vis):
+        return "front/lying_feet"
+    return f"{view}/{position}"
+
+
+class Model:
+    """One linear correction: ``value = raw + clip(x_std . coef + intercept)``."""
+
+    def __init__(self, d: dict):
+        self.metric: str = d["metric"]
+        self.context: str = d["context"]
+        self.kind: str = d["kind"]  # "sided" | "odd"
+        self.mean = np.asarray(d["mean"], float)
+        self.scale = np.asarray(d["scale"], float)
+        self.coef = np.asarray(d["coef"], float)
+        self.intercept = float(d["intercept"])
+        self.max_delta = float(d.get("max_delta", 30.0))
+        self.info = d.get("info", {})
+
+    def delta(self, f: np.ndarray) -> np.ndarray:
+        """Correction to add to the raw value for feature rows ``f (..., F)``; NaN if unknown."""
+        z = (f - self.mean) / self.scale
+        bad = ~np.all(np.isfinite(z), axis=-1)
+        z = np.where(np.isfinite(z), z, 0.0)
+        out = np.clip(z @ self.coef + self.intercept, -self.max_delta, self.max_delta)
+        return np.where(bad, np.nan, out)
+
+
+@functools.lru_cache(maxsize=4)
+def load_models(path: str | None = None) -> dict[str, dict[str, Model]]:
+    """Models from the JSON file: context -> base metric name (``knee_drop``, ...) -> model."""
+    p = Path(path) if path else MODEL_FILE
+    if not p.is_file():
+        return {}
+    with open(p) as f:
+        data = json.load(f)
+    if data.get("feature_version") != FEATURE_VERSION:
+        return {}
+    out: dict[str, dict[str, Model]] = {}
+    for d in data.get("models", []):
+        m = Model(d)
+        out.setdefault(m.context, {})[m.metric] = m
+    return out
+
+
+def correct(
+    values: dict[str, float],
+    xy: np.ndarray,
+    vis: np.ndarray,
+    world: np.ndarray | None,
+    ctx: str,
+    models: dict[str, dict[str, Model]] | None = None,
+) -> dict[str, float]:
+    """Corrected copies of the metrics that have a model for this camera context.
+
+    ``values`` are the raw metrics of one frame (``xy (33, 2)`` etc.); returns only
+    the corrected entries (name -> value). A metric whose raw value is NaN, or whose
+    features are not all finite, stays uncorrected (absent from the result).
+    """
+    models = load_models() if models is None else models
+    here = models.get(ctx)
+    if not here:
+        return {}
+    out: dict[str, float] = {}
+    f = None
+    fm = None
+    for base, m in here.items():
+        if m.kind == "sided":
+            for s in ("L", "R"):
+                name = f"{base}_{s}"
+                raw = values.get(name, math.nan)
+                if not math.isfinite(raw):
+                    continue
+                if s == "L":
+                    f = features(xy, vis, world) if f is None else f
+                    d = m.delta(f)
+                else:
+                    if fm is None:
+                        fm = features(*mirror(xy, vis, world))
+                    d = m.delta(fm)
+                if math.isfinite(float(d)):
+                    out[name] = raw + float(d)
+        else:
+            raw = values.get(base, math.nan)
+            if not math.isfinite(raw):
+                continue
+            f = features(xy, vis, world) if f is None else f
+            d = float(m.delta(f))
+            if math.isfinite(d):
+                out[base] = raw + d
+    return out
