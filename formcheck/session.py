@@ -27,6 +27,7 @@ from formcheck.metrics import FrameMetrics, frame_metrics
 from formcheck.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
 from formcheck.pose import PoseEstimator
 from formcheck.report import SCHEMA, CsvSink, RunningSummary, write_json
+from formcheck.sides import SideStabilizer
 from formcheck.smoothing import PoseSmoother
 from formcheck.video import Frame, FrameReader, VideoError, VideoInfo, VideoWriter, probe
 
@@ -175,6 +176,7 @@ class FrameProcessor:
 
     def __post_init__(self) -> None:
         self.smoother = PoseSmoother()
+        self.sides = SideStabilizer()  # L/R identity, on raw landmarks before smoothing
         self.exercise = None
         self.tracker = None
         if self.exercise_id is not None:
@@ -194,7 +196,7 @@ class FrameProcessor:
     def process(self, rgb: np.ndarray, t_s: float, index: int) -> ProcessedFrame:
         """Run one RGB frame shown at ``t_s`` seconds through the flow."""
         raw = self.pose.detect(rgb, t_s, index)
-        smooth = self.smoother(raw)
+        smooth = self.smoother(self.sides(raw))
         fm = frame_metrics(smooth)
         state = self.tracker.update(fm) if self.tracker is not None else None
         return ProcessedFrame(smooth, fm, state)
