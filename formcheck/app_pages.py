@@ -261,14 +261,21 @@ def history_page() -> None:
         "source": r.source,
         "reps / holds": r.total_count,
         "best depth": None if r.best is None else round(r.best, 1),
-        "time held (s)": None if r.hold_total_s is None else round(r.hold_total_s, 1),
+        "time held (s)": (
+            round(r.hold_total_s, 1) if r.hold_total_s is not None and r.mode == "hold" else None
+        ),
     } for r in shown])  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
     if ex_filter != "all":
         stats = store.side_stats(ex_filter)
         c1, c2 = st.columns(2)
         depth = trend_chart(stats, "best", "Best depth per set", "degrees")
-        hold = trend_chart(stats, "hold_total_s", "Time held per set", "seconds")
+        mode = getattr(exercise_for(ex_filter), "mode", "")
+        if mode == "hold":
+            hold = trend_chart(stats, "hold_total_s", "Time held per set", "seconds")
+        else:
+            word = {"circles": "Circles", "timed": "Seconds moving"}.get(mode, "Reps")
+            hold = trend_chart(stats, "count", f"{word} per set", word.lower())
         with c1:
             if depth is not None:
                 st.altair_chart(depth, width="stretch", key="trend-depth")
