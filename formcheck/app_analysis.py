@@ -88,7 +88,7 @@ def list_samples(folder: Path | None = None) -> list[Sample]:
         ex, _, variant = p.stem.partition("__")
         ex = meta.get("exercise") if isinstance(meta.get("exercise"), str) else ex
         settings = meta.get("settings") if isinstance(meta.get("settings"), dict) else {}
-        side = {"l": "L", "left": "L", "r": "R", "right": "R"}.get(
+        side = {"l": "left", "left": "left", "r": "right", "right": "right"}.get(
             str(meta.get("side", "")).lower(), "auto"
         )
         out.append(

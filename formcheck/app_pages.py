@@ -25,7 +25,8 @@ from formcheck.errors import user_message
 from formcheck.store import Store, StoreError, default_db_path
 
 LOG = logging.getLogger("formcheck.app")
-SIDES = {"auto": "Auto (both / detect)", "L": "Left", "R": "Right"}
+#: Side choices as the exercise engine spells them.
+SIDES = {"auto": "Auto (both / detect)", "left": "Left", "right": "Right"}
 PAGES = ("Upload", "Live", "History")
 
 

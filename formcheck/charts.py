@@ -150,7 +150,10 @@ def primary_metrics(result: Mapping | None, exercise=None, side: str = "auto") -
     if not tmpl:
         return []
     if "{side}" in tmpl:
-        sides = ["L", "R"] if side not in ("L", "R") else [side]
+        from formcheck.app_summary import norm_side
+
+        code = norm_side(side) if side != "auto" else "both"
+        sides = [code] if code in ("L", "R") else ["L", "R"]
         return [tmpl.replace("{side}", s).replace("{other}", "R" if s == "L" else "L")
                 for s in sides]  # fmt: skip
     return [tmpl]

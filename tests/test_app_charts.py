@@ -62,7 +62,7 @@ def test_primary_metrics() -> None:
     class Ex:
         primary_metric = "knee_drop_{side}"
 
-    assert primary_metrics({}, Ex(), "R") == ["knee_drop_R"]
+    assert primary_metrics({}, Ex(), "right") == ["knee_drop_R"]
     assert primary_metrics({}, Ex(), "auto") == ["knee_drop_L", "knee_drop_R"]
 
 

@@ -53,7 +53,7 @@ def test_list_samples_reads_sidecar(tmp_path: Path) -> None:
     (tmp_path / "squat_valgus__valgus.json").write_text("{not json")
     samples = aa.list_samples(tmp_path)
     assert [s.exercise for s in samples] == ["knee_to_knee", "squat_valgus"]
-    assert samples[0].settings == {"hold_target_s": 5} and samples[0].side == "L"
+    assert samples[0].settings == {"hold_target_s": 5} and samples[0].side == "left"
     assert samples[1].settings == {} and samples[1].variant == "valgus"
     assert aa.sample_for("knee_to_knee", samples).variant == "good"
     assert aa.camera_still(tmp_path / "knee_to_knee__good.mp4") is None  # empty file: no still
