@@ -44,7 +44,19 @@ class Hud:
 
 
 def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour, thick: int):
-    cv2.putText(img, text, org, FONT, scale, BLACK, thick + 3, cv2.LINE_AA)
+    """Text on a dark, half-transparent box (readable on any background).
+
+    A box rather than a thicker black stroke: OpenCV's glyph advance grows with
+    the stroke thickness, so an outline drawn thicker would not line up.
+    """
+    (tw, th), base = cv2.getTextSize(text, FONT, scale, thick)
+    x, y = org
+    pad = max(2, thick * 2)
+    x0, y0 = max(0, x - pad), max(0, y - th - pad)
+    x1, y1 = min(img.shape[1], x + tw + pad), min(img.shape[0], y + base + pad)
+    if x1 > x0 and y1 > y0:
+        roi = img[y0:y1, x0:x1]
+        roi[:] = (roi.astype(np.uint16) * 2 // 5).astype(np.uint8)
     cv2.putText(img, text, org, FONT, scale, colour, thick, cv2.LINE_AA)
 
 
@@ -86,8 +98,13 @@ def annotate(
         for lab in labels or []:
             p = pts[lab.landmark]
             if p and vis[lab.landmark] >= VISIBILITY_THRESHOLD:
-                _text(img, lab.text, (p[0] + int(10 * s), p[1] - int(10 * s)), 0.7 * s,
-                      lab.colour, thick)  # fmt: skip
+                # MediaPipe: odd indices are the person's left, even their right. Right-side
+                # labels go left of the joint so both knees' values stay readable.
+                x = p[0] + int(10 * s)
+                if lab.landmark % 2 == 0:
+                    (tw, _), _ = cv2.getTextSize(lab.text, FONT, 0.7 * s, thick)
+                    x = p[0] - int(10 * s) - tw
+                _text(img, lab.text, (x, p[1] - int(10 * s)), 0.7 * s, lab.colour, thick)
     if hud is not None:
         y = int(30 * s)
         for line in hud.lines:
