@@ -29,6 +29,13 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one ``error:`` line (plus a hint), exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 class Progress:
     """A one-line progress bar on stderr (only redrawn when the percentage changes)."""
 
@@ -160,8 +167,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (v > 0 and v != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="formcheck", description="Camera-based form checker for hip internal-rotation rehab."
     )
     sub = p.add_subparsers(dest="command", required=True)
@@ -180,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read setting overrides from a JSON file (e.g. a sample video's sidecar)",
     )  # fmt: skip
     a.add_argument("--no-video", action="store_true", help="skip the annotated video")
-    a.add_argument("--max-seconds", type=float, help="stop the analysis after this many seconds")
+    a.add_argument("--max-seconds", type=_positive, help="stop the analysis after N seconds")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     a.set_defaults(func=cmd_analyze)
 
