@@ -358,11 +358,13 @@ def analyze_video(
     info: VideoInfo = probe(path)
     if max_seconds == "auto":
         max_seconds = time_bound(info)
+    # Settings are checked (and the model loaded) before anything is written.
+    proc = FrameProcessor(exercise_id=exercise_id, side=side, settings=dict(settings or {}))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
+        proc.close()
         raise VideoError(f"cannot create output folder {out}: {e.strerror}") from None
-    proc = FrameProcessor(exercise_id=exercise_id, side=side, settings=dict(settings or {}))
     t_start = time.perf_counter()
     summary = RunningSummary()
     try:
