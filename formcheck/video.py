@@ -8,6 +8,7 @@ presentation time in seconds from the first frame (variable frame rate safe).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -339,6 +340,12 @@ def iter_frames(path: str | os.PathLike, max_side: int | None = None) -> FrameRe
     return FrameReader(path, max_side=max_side)
 
 
+def _write_error(name: str, e: OSError) -> str:
+    if e.errno == errno.ENOSPC:
+        return f"cannot write {name}: the disk is full; free some space and try again"
+    return f"cannot write {name}: {e.strerror or e}"
+
+
 class VideoWriter:
     """Writes RGB frames to an H.264 MP4 (yuv420p, plays in browsers), atomically.
 
@@ -381,7 +388,7 @@ class VideoWriter:
             for packet in self._s.encode(frame):
                 self._c.mux(packet)
         except OSError as e:
-            raise VideoError(f"cannot write {self.path.name}: {e.strerror or e}") from None
+            raise VideoError(_write_error(self.path.name, e)) from None
         self.frames += 1
 
     def close(self) -> None:
@@ -392,7 +399,7 @@ class VideoWriter:
             self._c.close()
         except OSError as e:
             self.abort()
-            raise VideoError(f"cannot write {self.path.name}: {e.strerror or e}") from None
+            raise VideoError(_write_error(self.path.name, e)) from None
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
