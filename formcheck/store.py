@@ -203,9 +203,27 @@ class Store:
                     con.execute("PRAGMA journal_mode").fetchone()
                 con.execute("PRAGMA synchronous = NORMAL")
             except sqlite3.Error as e:
-                raise _explain(e, self.path) from None
+                con = self._read_only_connection()
+                if con is None:
+                    raise _explain(e, self.path) from None
             self._local.con = con
         return con
+
+    def _read_only_connection(self) -> sqlite3.Connection | None:
+        """The file on a read-only file system (WAL cannot start there): open it read-only."""
+        if not Path(self.path).is_file():
+            return None
+        from urllib.parse import quote
+
+        for opts in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                con = sqlite3.connect(f"file:{quote(self.path)}?{opts}", uri=True,
+                                      isolation_level=None)  # fmt: skip
+                con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return con
+            except sqlite3.Error:
+                continue
+        return None
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
