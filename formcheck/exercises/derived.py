@@ -70,19 +70,54 @@ def _pair(fn: Callable[[float, float], float], name: str) -> Derived:
     return lambda v, b, p: fn(_get(v, f"{name}_L"), _get(v, f"{name}_R"))
 
 
-def _knee_lift(side: str) -> Derived:
-    """How much higher this knee is than the other, torso lengths (+ = this knee lifted).
+#: Visibility enough to follow a knee's path: side views see the far knee at 0.4-0.5
+#: while MediaPipe still places it well.
+PATH_VISIBILITY = 0.3
 
-    When the other knee is hidden (side views), compared with this knee's height
-    at the start instead.
+
+def knee_path(pose: PoseFrame | None, side: str) -> tuple[float, float]:
+    """Knee position relative to the hip midpoint in torso lengths ``(x, y)``, y down.
+
+    Like ``knee_rel_x/y`` but accepting a knee seen with visibility 0.3 (the far
+    leg side-on), for circle counting. NaN when not seen.
+    """
+    if pose is None or pose.xy is None or pose.vis is None:
+        return _NAN, _NAN
+    xy, vis = np.asarray(pose.xy), np.asarray(pose.vis)
+    idx = [KNEE[side], HIP["L"], HIP["R"], SHOULDER["L"], SHOULDER["R"]]
+    if np.any(vis[idx] < PATH_VISIBILITY):
+        return _NAN, _NAN
+    hip = 0.5 * (xy[HIP["L"]] + xy[HIP["R"]])
+    torso = float(np.linalg.norm(0.5 * (xy[SHOULDER["L"]] + xy[SHOULDER["R"]]) - hip))
+    if torso < 1e-6:
+        return _NAN, _NAN
+    d = (xy[KNEE[side]] - hip) / torso
+    return float(d[0]), float(d[1])
+
+
+def _path(axis: int, side: str) -> Derived:
+    """``knee_path`` from landmarks, or ``knee_rel_x/y`` when there are none."""
+    name = f"knee_rel_{'xy'[axis]}_{side}"
+    return lambda v, b, p: knee_path(p, side)[axis] if p is not None else _get(v, name)
+
+
+def _knee_lift(side: str) -> Derived:
+    """How much higher this knee is than at the start, torso lengths (+ = lifted).
+
+    Compared with its own rest height: side-on, the far knee sits higher in the
+    image than the near one (perspective). Without a baseline, compared with the
+    other knee.
     """
     other = "R" if side == "L" else "L"
+    this_y, other_y = _path(1, side), _path(1, other)
 
     def lift(v: Values, b: Values, p: PoseFrame | None) -> float:
-        ref = _get(v, f"knee_rel_y_{other}")
+        ref = _get(b, f"knee_path_y_{side}")
         if math.isnan(ref):
             ref = _get(b, f"knee_rel_y_{side}")
-        return ref - _get(v, f"knee_rel_y_{side}")
+        if math.isnan(ref):
+            ref = other_y(v, b, p)
+        return ref - this_y(v, b, p)
 
     return lift
 
@@ -198,6 +233,9 @@ def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
             out[f"ankle_x_{s}"], out[f"ankle_y_{s}"] = map(float, xy[ANKLE[s]])
         if min(vis[KNEE[s]], vis[HIP[s]]) >= VISIBILITY_THRESHOLD:
             out[f"thigh_dy_{s}"] = float(xy[KNEE[s], 1] - xy[HIP[s], 1])
+        y = knee_path(pose, s)[1]
+        if not math.isnan(y):
+            out[f"knee_path_y_{s}"] = y
     return out
 
 
@@ -238,6 +276,10 @@ DERIVED_METRICS: dict[str, Derived] = {
         _get(v, "trunk_inclination"),
         _anymin(_get(v, "knee_flexion_L"), _get(v, "knee_flexion_R")),
     ),
+    "knee_path_x_L": _path(0, "L"),
+    "knee_path_x_R": _path(0, "R"),
+    "knee_path_y_L": _path(1, "L"),
+    "knee_path_y_R": _path(1, "R"),
     "knee_lift_L": _knee_lift("L"),
     "knee_lift_R": _knee_lift("R"),
     "foot_front_L": lambda v, b, p: -foot_back(p, "L"),
@@ -247,7 +289,9 @@ DERIVED_METRICS: dict[str, Derived] = {
 #: Metrics captured as the set's baseline when the setup first passes (plus
 #: :func:`pose_baseline`'s landmark positions).
 BASELINE_METRICS = ("pelvis_yaw", "trunk_twist", "knee_rel_y_L", "knee_rel_y_R")
-BASELINE_POSE_KEYS = tuple(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "thigh_dy") for s in "LR")
+BASELINE_POSE_KEYS = tuple(
+    f"{k}_{s}" for k in ("ankle_x", "ankle_y", "thigh_dy", "knee_path_y") for s in "LR"
+)
 
 
 def with_derived(values: Values, baseline: Values, pose: PoseFrame | None) -> dict[str, float]:

@@ -24,7 +24,7 @@ from collections import Counter, deque
 from typing import Any
 
 from formcheck.exercises import cues as cuetext
-from formcheck.exercises.circles import CircleConfig, CircleCounter
+from formcheck.exercises.circles import CircleConfig, CircleCounter, MovingSide
 from formcheck.exercises.cues import CueLimiter
 from formcheck.exercises.derived import (
     BASELINE_METRICS,
@@ -57,6 +57,10 @@ MIN_FAIL_S = 0.2
 SHORT_CUE_S = 1.5
 #: Frames (after the setup passes) whose median is a side's rest value; its bound (deg).
 REST_FRAMES = 6
+#: A knee moving this far in one frame (torso lengths) is a left/right label swap.
+SWAP_JUMP = 0.08
+#: When circling is recognised, the knee path of this many seconds before is included.
+LOOKBACK_S = 0.5
 REST_CLAMP = 25.0
 
 
@@ -107,6 +111,10 @@ class ExerciseTracker:
             )
         )
         self.circles = CircleCounter(CircleConfig(d.min_radius, d.circle_window_s, d.circle_gap_s))
+        self.moving = MovingSide()
+        self._circ_side: str | None = None  # the knee being circled ("L"/"R")
+        self._lift_seen_t = 0.0
+        self._knee_last: tuple[float, float] | None = None
         self.timer = SideTimer(d.bridge_s)
         self.motion = MotionMeter(d.motion_window_s)  # hip midpoint, torso lengths
         self.turning = MotionMeter(d.motion_window_s)  # hip-line tilt and yaw, degrees
@@ -441,17 +449,37 @@ class ExerciseTracker:
     def _step_circles(
         self, ev: list[Event], s: str | None, value: float, v: dict[str, float], dt: float
     ) -> str:
+        """Knee circles: lock onto the moving, lifted knee, then count its turns."""
         d = self.d
-        if not math.isnan(value):
-            self._lifted = value >= d.enter or (self._lifted and value >= d.exit)
-        active = self._lifted and not math.isnan(value) and s is not None
-        x = v.get(f"knee_rel_x_{s}", math.nan) if s else math.nan
-        y = v.get(f"knee_rel_y_{s}", math.nan) if s else math.nan
+        nan = math.nan
+        paths = {c: (v.get(f"knee_path_x_{c}", nan), v.get(f"knee_path_y_{c}", nan)) for c in "LR"}
+        if not self.setup.ok:
+            paths = {c: (nan, nan) for c in "LR"}
+        scores = self.moving.update(self._t, paths)
+        lift = {c: v.get(d.metric_for(d.primary_metric, c), nan) for c in "LR"}
+        c = self._circ_side
+        if c is None:
+            cand = self.fixed if not self._follow_moving else max(scores, key=scores.__getitem__)
+            if scores[cand] >= 0.5 * d.min_radius and lift[cand] >= d.enter:
+                c = self._circ_side = cand
+                self._lift_seen_t = self._t
+                self._knee_last = None
+                # the knee was already moving while it came up: start the path there
+                self.circles.seed(self.moving.recent(cand, LOOKBACK_S)[:-1])
+        elif lift[c] >= d.exit:
+            self._lift_seen_t = self._t
+        if c is not None and (
+            self._t - self._lift_seen_t > d.circle_gap_s or scores[c] < 0.25 * d.min_radius
+        ):
+            c = self._circ_side = None  # the knee was put down or stopped moving
+        active = c is not None
+        self._lifted = active
+        x, y = self._follow(paths, c) if c is not None else (nan, nan)
         if active and self._log is None:
             self._start_activity()
         if active:
-            self._track_activity(s, value, v)
-            _, lasting = self._rules(v, s, True, False, dt)
+            self._track_activity(c, lift[c], v)
+            _, lasting = self._rules(v, c, True, False, dt)
             for msg in lasting:
                 self._cue(ev, msg, self._activity_side())
         else:
@@ -468,9 +496,28 @@ class ExerciseTracker:
                 self._announced.add(side)
                 self._cue(ev, done, side, progress=True)
             self._start_activity()
+            self._sides[c or "L"] += 1
         if not active and self.circles.progress_deg == 0.0:
             self._log = None
         return "moving" if active else ("resting" if any(self.counts.values()) else "ready")
+
+    def _follow(self, paths: dict[str, tuple[float, float]], c: str) -> tuple[float, float]:
+        """The circled knee's point. When it jumps (more than ``SWAP_JUMP`` torso lengths
+        in a frame) and the other label's point is where the knee just was, the labels
+        were swapped (side views do that now and then): take the other point."""
+        o = "R" if c == "L" else "L"
+        own, other = paths[c], paths[o]
+        last = self._knee_last
+        if (
+            last is not None
+            and not any(math.isnan(q) for q in (*own, *other))
+            and math.dist(own, last) > SWAP_JUMP
+            and math.dist(other, last) < 0.5 * math.dist(own, last)
+        ):
+            own = other
+        if not any(math.isnan(q) for q in own):
+            self._knee_last = own
+        return own
 
     def _step_timed(
         self, ev: list[Event], s: str | None, value: float, v: dict[str, float], dt: float
