@@ -175,6 +175,12 @@ def series_for(
     return out
 
 
+def _axis_title(label: str, default: str = "degrees", n: int = 38) -> str:
+    """A y-axis title short enough to fit beside a small chart."""
+    label = label or default
+    return label if len(label) <= n else label[: n - 1].rstrip() + "…"
+
+
 def _frame(points: Points, metric: str) -> pd.DataFrame:
     df = pd.DataFrame(points, columns=["t_s", "value"])
     df["metric"] = metric
@@ -208,7 +214,7 @@ def rep_chart(
         title += " (not counted)"
     if kind == "hold" and _finite(item.get("duration_s")):
         title += f" · {float(item['duration_s']):.1f} s"
-    y = alt.Y("value:Q", title=label or "degrees", scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=_axis_title(label), scale=alt.Scale(zero=False))
     line = alt.Chart(df).mark_line(color="#1f77b4").encode(
         x=alt.X("t_rel:Q", title="seconds from start"), y=y,
         tooltip=[alt.Tooltip("t_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".1f")],
@@ -266,7 +272,7 @@ def timeline_chart(
         return None
     frames = [_frame(p, m) for m, p in series.items()]
     df = pd.concat(frames, ignore_index=True) if frames else None
-    y = alt.Y("value:Q", title=label or "degrees", scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=_axis_title(label), scale=alt.Scale(zero=False))
     layers: list[alt.Chart] = []
     if items:
         idf = pd.DataFrame([{"start": float(i["start_s"]), "end": float(i["end_s"]),
@@ -293,11 +299,15 @@ def timeline_chart(
         layers.append(alt.Chart(pd.DataFrame(peaks)).mark_point(color="#d62728", filled=True,
                                                                  size=50)
                       .encode(x="t_s:Q", y="value:Q"))  # fmt: skip
-    return alt.layer(*layers).properties(title="Whole set", height=220, width="container")
+    return alt.layer(*layers).properties(title="Whole set", height=220)
 
 
 def trend_chart(stats: Iterable, field: str, title: str, unit: str = "") -> alt.Chart | None:
-    """One value per set and side over time (e.g. ``best`` depth, ``hold_total_s``)."""
+    """One value per set and side over time (e.g. ``best`` depth, ``hold_total_s``).
+
+    A side with nothing counted in a set (the other side's set) gets no point.
+    """
+    stats = [s for s in stats if getattr(s, "count", None)]
     rows = [{"created": getattr(s, "created", None), "side": getattr(s, "side", ""),
              "value": getattr(s, field, None), "session": getattr(s, "session_id", None)}
             for s in stats]  # fmt: skip
@@ -313,5 +323,5 @@ def trend_chart(stats: Iterable, field: str, title: str, unit: str = "") -> alt.
             color=alt.Color("side:N", scale=SIDE_COLOURS, title="side"),
             tooltip=["session:Q", "side:N", alt.Tooltip("created:T", format="%Y-%m-%d %H:%M"),
                      alt.Tooltip("value:Q", format=".1f")],
-        ).properties(title=title, height=220, width="container")
+        ).properties(title=title, height=220)
     )  # fmt: skip
