@@ -1,0 +1,238 @@
+"""End-to-end accuracy on the rendered sample clips (``sample_videos/*__*.mp4`` + sidecar).
+
+Each clip goes once through the full pipeline (``analyze_video``, ``side="auto"``, the
+sidecar's settings, no annotated video) via ``tools/accuracy.py``; the result is cached
+for the module, and every check below is parametrised over the clips found, so a new
+clip is tested as soon as it lands.
+
+Checks and bounds (measured on the clips, see ``docs/accuracy.md``):
+
+* counts per side match the sidecar exactly (reps, holds or circles, by the exercise's
+  mode);
+* every true hold is matched by one of the engine's holds (or a rep's end hold) within
+  ``HOLD_TOL_S``; timed seconds per side within ``TIMED_TOL_S``;
+* per metric family in the clip's camera view, the MAE against the true per-frame values
+  stays under ``MAE_BOUNDS`` (degrees; ratio for ``knee_ankle_ratio``);
+* injected faults make their form rule fail / cue fire; clean clips raise no form cue.
+
+Where the engine does not meet the truth yet, the case is listed in ``KNOWN_FAILURES``
+and marked ``xfail(strict=True)``: it turns red the moment it starts passing, so the
+entry can be removed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_videos"
+
+
+def _load_accuracy():
+    """Import ``tools/accuracy.py`` (not a package) as a module."""
+    name = "formcheck_tools_accuracy"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "accuracy.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(mod)
+    return mod
+
+
+acc = _load_accuracy()
+
+#: Largest hold time error (s) of any hold.
+HOLD_TOL_S = 0.5
+#: Largest timed-per-side error (s).
+TIMED_TOL_S = 0.5
+#: Smallest share of frames with a person detected.
+MIN_DETECTION = 0.95
+#: MAE bound per metric family (degrees; ratio for knee_ankle_ratio), over all frames of a
+#: clip filmed from the family's best view: the worst value measured on the clips that
+#: meet it plus a margin of about 1 degree, never above the 5 degree aim for image-plane
+#: (2D) angles. 3D (world-landmark) angles: 6 degrees, below the 7-25 degree thresholds
+#: of the twist and pelvis rules that use them. Measured values in the comments.
+MAE_BOUNDS: dict[str, float] = {
+    "knee_flexion": 5.0,  # side view: 4.1 on the hinge clip
+    "hip_flexion": 5.0,  # side view: 3.4
+    "trunk_inclination": 3.0,  # side view: 0.6-2.0
+    "knee_valgus": 4.0,  # standing, front: 1.3-2.5
+    "knee_drop": 5.0,  # standing, front: 0.5-1.3; the seated knee drop is the target
+    "knee_ankle_ratio": 0.05,  # standing, front: 0.01-0.03
+    "trunk_twist": 6.0,  # 3D; 1.5-1.9 when the twist is small
+    "pelvis_yaw": 6.0,  # 3D; 1.5-5.1 when the pelvis stays square
+}
+
+#: (clip, check) -> what is wrong, measured. Checks: counts, holds, timed, faults,
+#: detection, mae:<family>. Each becomes ``xfail(strict=True)``.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    # Side view, far (hidden) leg: MediaPipe guesses it; the near leg is within 3.5.
+    ("hip_hinge_rotation__squat", "mae:knee_flexion"): "MAE 7.06 (far leg R 10.9, near L 3.3)",
+    ("hip_hinge_rotation__squat", "mae:hip_flexion"): "MAE 7.02 (far leg R 10.6, near L 3.5)",
+    # Seated, front: the FPPA of a knee bent toward the camera is degenerate (the thigh is
+    # a few pixels long; MediaPipe reads -140 where the truth is +140). Not used there.
+    ("seated_internal_rotation__good", "mae:knee_valgus"): "MAE 64.3 (degenerate FPPA)",
+    ("seated_internal_rotation__trunk_rotation", "mae:knee_valgus"): "MAE 54.9 (degenerate)",
+    # Seated knee drop: MediaPipe drags the ankle under the dropped knee; at the bottom the
+    # working leg reads about 20 (or -20) where the image-plane truth is 62-65.
+    ("seated_internal_rotation__good", "mae:knee_drop"): "MAE 14.6, working leg R 27.5, "
+    "at target 23.8 (bias -14.5)",
+    ("seated_internal_rotation__trunk_rotation", "mae:knee_drop"): "MAE 30.5, working leg L "
+    "52.8 (reads -20 for a true 63), at target 49.0",
+    ("seated_internal_rotation__good", "mae:knee_ankle_ratio"): "MAE 0.19 (at target 0.32)",
+    ("seated_internal_rotation__trunk_rotation", "mae:knee_ankle_ratio"): "MAE 0.90 (at "
+    "target 1.52)",
+    # 3D (world landmarks): the knee dropping turns MediaPipe's hip line (pelvis yaw 16-18
+    # for a true 3); the twist and pelvis turn are read at about half (or double).
+    ("seated_internal_rotation__good", "mae:pelvis_yaw"): "MAE 10.4 (bias +10.4, reads 16-18 "
+    "for a true 3 at the bottom)",
+    ("seated_internal_rotation__trunk_rotation", "mae:pelvis_yaw"): "MAE 10.3 (reads -36 for "
+    "a true -20 at the bottom)",
+    ("seated_internal_rotation__trunk_rotation", "mae:trunk_twist"): "MAE 10.6 (reads +7 for "
+    "a true -7: wrong sign)",
+    ("standing_spine_twist__good", "mae:trunk_twist"): "MAE 17.3, at target 25.6 (reads 15.6 "
+    "for a true 41.3)",
+    ("standing_spine_twist__pelvis_rotation", "mae:pelvis_yaw"): "MAE 16.2, at target 19.1 "
+    "(reads 14 at rest for a true 2.4, -1.5 for a true -20.5)",
+    # The injected pelvis turn (24) is under the rule's bound (25) and reads as 15.
+    ("standing_spine_twist__pelvis_rotation", "faults"): "pelvis_rotation missed: no rule "
+    "failed, no cue",
+}
+
+
+@cache
+def _sidecar(clip: str) -> dict:
+    """The sidecar of ``clip`` without its bulky per-frame arrays."""
+    with open(SAMPLES / f"{clip}.json", encoding="utf-8") as fh:
+        sc = json.load(fh)
+    sc.pop("keypoints_px", None)
+    sc["families"] = acc.relevant_families(sc["view"])
+    sc.pop("frames", None)
+    return sc
+
+
+def _exercise_def(clip: str):
+    from formcheck.exercises import get_exercise
+
+    sc = _sidecar(clip)
+    return get_exercise(sc["exercise"]).with_settings(sc.get("settings") or {})
+
+
+CLIPS = [p.stem for p in acc.find_sidecars(folder=SAMPLES)]
+
+
+def _cases(check: str, clips: list[str] | None = None) -> list:
+    """pytest params (one per clip) for ``check``, xfail-marked where known to fail."""
+    out = []
+    for clip in CLIPS if clips is None else clips:
+        reason = KNOWN_FAILURES.get((clip, check))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        out.append(pytest.param(clip, marks=marks, id=clip))
+    return out
+
+
+def _family_cases() -> list:
+    out = []
+    for clip in CLIPS:
+        for fam in _sidecar(clip)["families"]:
+            reason = KNOWN_FAILURES.get((clip, f"mae:{fam}"))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            out.append(pytest.param(clip, fam, marks=marks, id=f"{clip}-{fam}"))
+    return out
+
+
+def _with_holds() -> list[str]:
+    """Clips whose exercise times holds (hold mode, or reps with an end hold)."""
+    out = []
+    for clip in CLIPS:
+        d = _exercise_def(clip)
+        if _sidecar(clip).get("holds") and (d.mode == "hold" or d.end_hold_s > 0):
+            out.append(clip)
+    return out
+
+
+def _timed() -> list[str]:
+    return [c for c in CLIPS if _exercise_def(c).mode == "timed"]
+
+
+@pytest.fixture(scope="module")
+def result() -> Callable[[str], object]:
+    """``result(clip)`` -> the clip's :class:`ClipResult`, computed once per module."""
+    done: dict[str, object] = {}
+
+    def get(clip: str):
+        if clip not in done:
+            done[clip] = acc.evaluate_clip(SAMPLES / f"{clip}.json")
+        return done[clip]
+
+    return get
+
+
+@pytest.mark.parametrize("clip", _cases("detection"))
+def test_person_detected(result, clip: str) -> None:
+    r = result(clip)
+    assert r.detection_rate >= MIN_DETECTION, f"{clip}: detection rate {r.detection_rate:.2f}"
+
+
+@pytest.mark.parametrize("clip", _cases("counts"))
+def test_counts_match_per_side(result, clip: str) -> None:
+    r = result(clip)
+    assert r.counts_found == r.counts_true, (
+        f"{clip} ({r.mode}): found {r.counts_found}, true {r.counts_true}"
+    )
+
+
+@pytest.mark.parametrize("clip", _cases("holds", _with_holds()))
+def test_hold_times(result, clip: str) -> None:
+    r = result(clip)
+    assert r.hold_errors_s, f"{clip}: no holds compared"
+    bad = [
+        h for h in r.hold_errors_s
+        if h["error_s"] is None or abs(h["error_s"]) > HOLD_TOL_S
+    ]  # fmt: skip
+    assert not bad, f"{clip}: holds off by more than {HOLD_TOL_S} s: {bad}"
+
+
+@pytest.mark.parametrize("clip", _cases("timed", _timed()))
+def test_timed_per_side(result, clip: str) -> None:
+    r = result(clip)
+    assert set(r.timed_found_s) >= set(r.timed_true_s), (
+        f"{clip}: sides timed {sorted(r.timed_found_s)}, true {sorted(r.timed_true_s)}"
+    )
+    errs = r.timed_errors_s
+    assert all(abs(e) <= TIMED_TOL_S for e in errs.values()), (
+        f"{clip}: timed error per side {errs} s (found {r.timed_found_s}, true {r.timed_true_s})"
+    )
+
+
+@pytest.mark.parametrize(("clip", "family"), _family_cases())
+def test_metric_mae(result, clip: str, family: str) -> None:
+    e = result(clip).metrics[family]
+    assert e.mae is not None, f"{clip}: {family} never measured"
+    bound = MAE_BOUNDS[family]
+    assert e.mae <= bound, (
+        f"{clip}: {family} MAE {e.mae:.2f} > {bound} (at target {e.mae_target}, "
+        f"bias {e.bias:+.2f}, coverage {e.coverage:.2f})"
+    )
+
+
+@pytest.mark.parametrize("clip", _cases("faults"))
+def test_faults_detected_and_no_false_alarms(result, clip: str) -> None:
+    r = result(clip)
+    if r.faults_injected:
+        missed = [f for f, ok in r.faults_detected.items() if not ok]
+        assert not missed, (
+            f"{clip}: faults {missed} not detected (rules failed {r.rules_failed}, cues {r.cues})"
+        )
+    else:
+        assert not r.false_alarms, (
+            f"{clip}: clean clip raised form rules {r.false_alarms} (cues {r.cues})"
+        )
