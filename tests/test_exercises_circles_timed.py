@@ -142,8 +142,9 @@ def massage(s: Script, side: str, dur: float, move: bool = True, **extra) -> Scr
 
 
 def massage_expected(dur: float) -> float:
-    # from crossing 30 on the way out (2/3 of 0.5 s) to the last frame at or past 20 back
-    return 0.5 * (1 - 30 / 45) + dur + 0.5 * (1 - 20 / 45) - FRAME
+    # from crossing enter on the 0.5 s way out to the last frame at or past exit on the
+    # way back (rest is 0 here, so the rest-relative thresholds are absolute)
+    return 0.5 * (1 - BALL.enter / 45) + dur + 0.5 * (1 - BALL.exit / 45) - FRAME
 
 
 def test_ball_massage_times_each_side():
@@ -229,3 +230,26 @@ def test_circles_survive_the_knee_nearly_touching_down_each_turn():
     circles(s, "L", 6.5, radius=0.1, lift=0.1)
     _, res = run(QUAD, s.frames())
     assert res.circles == {"left": 6}
+
+
+def test_ball_massage_a_short_pause_keeps_the_clock_a_long_one_stops_it():
+    def circling(t0: float) -> dict:
+        return {"pelvis_x": lambda t: hips_circling(t + t0, 0),
+                "pelvis_y": lambda t: hips_circling(t + t0, 1)}  # fmt: skip
+
+    still = {"pelvis_x": 1.55, "pelvis_y": 2.0}
+    s = ball_script().seg(1.0)
+    s.seg(1.0, **circling(0.0))
+    s.seg(0.5, knee_drop_R=(0.0, -45.0), **circling(1.0))
+    s.seg(3.0, knee_drop_R=-45.0, **circling(1.5))
+    s.seg(0.6, knee_drop_R=-45.0, **still)  # under motion_grace_s: still counts
+    s.seg(3.0, knee_drop_R=-45.0, **circling(5.1))
+    s.seg(4.0, knee_drop_R=-45.0, **still)  # a long pause: the clock stops
+    s.seg(0.5, knee_drop_R=(-45.0, 0.0)).seg(1.5)
+    _, res = run(BALL, s.frames())
+    # timed from the drop until the pause is noticed: once the motion window no longer
+    # sees the circling (at most motion_window_s) plus motion_grace_s
+    start = 0.5 * (1 - BALL.enter / 45) + 3.0 + 0.6 + 3.0
+    assert start + BALL.motion_grace_s <= res.timed["right"] + 2 * FRAME
+    assert res.timed["right"] <= start + BALL.motion_window_s + BALL.motion_grace_s
+    assert "Keep circling your hips" in res.top_cues

@@ -104,16 +104,17 @@ BALL_MASSAGE = ExerciseDef(
     primary_label="knee dropped to the side (outward shank tilt)",
     unit="deg",
     sides="per_side",
-    enter=30.0,
-    exit=20.0,
-    target=30.0,
+    rest_relative=True,  # knees rest leaning in: the outward tilt starts at -10 to -15
+    enter=40.0,
+    exit=30.0,
+    target=40.0,
     band_hi=90.0,
     depth_cue="Drop your knee to the side",
     hold_cue="Keep circling your hips",
     view_cue=_FACE,
     position_cue="Sit on the floor with your knees bent",
     timed_target_s=30.0,
-    motion_min=0.02,
+    motion_min=0.015,
     notes="Time counts while the knee is dropped to that side and the pelvis keeps moving.",
 )
 

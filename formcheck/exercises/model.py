@@ -117,8 +117,9 @@ class ExerciseDef:
     circle_window_s: float = 3.0
     circle_gap_s: float = 1.0
     motion_min: float = 0.02
-    motion_min_deg: float = 2.0
-    motion_window_s: float = 1.5
+    motion_min_deg: float = 1.5
+    motion_grace_s: float = 0.5
+    motion_window_s: float = 1.0
     bridge_s: float = 0.3
     settle_s: float = 0.5
     cue_interval_s: float = 4.0
@@ -145,7 +146,8 @@ class ExerciseDef:
         """A copy with user ``overrides`` applied, every number validated.
 
         Keys: any of :data:`SETTING_RANGES` (for reps with an end hold,
-        ``hold_target_s`` also sets ``end_hold_s``), plus ``"rules": {rule_id: {"min"|"max": x}}``
+        ``hold_target_s`` also sets ``end_hold_s``; for timed work,
+        ``timed_target_s``), plus ``"rules": {rule_id: {"min"|"max": x}}``
         (or ``{rule_id: x}`` to set the rule's one bound). Raises ``ValueError``
         with a one-line message naming the setting and its valid range.
 
@@ -177,6 +179,7 @@ SETTING_RANGES: dict[str, tuple[float, float, str, bool]] = {
     "min_radius": (0.005, 1.0, "torso lengths", False),
     "motion_min": (0.0, 1.0, "torso lengths", False),
     "motion_min_deg": (0.0, 45.0, "degrees", False),
+    "motion_grace_s": (0.0, 10.0, "seconds", False),
     "circle_gap_s": (0.0, 10.0, "seconds", False),
     "bridge_s": (0.0, 2.0, "seconds", False),
     "settle_s": (0.0, 10.0, "seconds", False),
@@ -255,6 +258,8 @@ def apply_settings(d: ExerciseDef, overrides: dict[str, Any]) -> ExerciseDef:
         changes[key] = _number(key, value, lo, hi, unit, integer)
         if key == "hold_target_s" and d.mode == "reps" and d.end_hold_s > 0:
             changes.setdefault("end_hold_s", changes[key])  # a rep's hold is its hold target
+        if key == "hold_target_s" and d.mode == "timed":
+            changes.setdefault("timed_target_s", changes[key])  # time per side
     new = replace(d, **changes)
     if new.exit >= new.enter:
         raise ValueError(

@@ -115,6 +115,7 @@ class ExerciseTracker:
         self._circ_side: str | None = None  # the knee being circled ("L"/"R")
         self._lift_seen_t = 0.0
         self._knee_last: tuple[float, float] | None = None
+        self._moved_t: float | None = None  # last time the pelvis was seen moving
         self.timer = SideTimer(d.bridge_s)
         self.motion = MotionMeter(d.motion_window_s)  # hip midpoint, torso lengths
         self.turning = MotionMeter(d.motion_window_s)  # hip-line tilt and yaw, degrees
@@ -532,9 +533,13 @@ class ExerciseTracker:
         if not math.isnan(value):
             self._dropped = value >= d.enter or (self._dropped and value >= d.exit)
         dropped = self._dropped and not math.isnan(value) and s is not None
-        moving = (not math.isnan(spread) and spread >= d.motion_min) or (
+        moving_now = (not math.isnan(spread) and spread >= d.motion_min) or (
             not math.isnan(turn) and turn >= d.motion_min_deg
         )
+        if moving_now:
+            self._moved_t = self._t
+        # a pause shorter than motion_grace_s still "keeps moving"
+        moving = self._moved_t is not None and self._t - self._moved_t <= d.motion_grace_s
         side = self._side_key(s) if dropped else None
         seg = self.timer.update(self._t, side if moving else None)
         if seg is not None:
