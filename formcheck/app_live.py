@@ -151,15 +151,11 @@ def speak_changed_cue(cue: str | None) -> None:
     st.session_state["_fc_spoken"] = cue
     import json
 
-    from streamlit.components.v1 import html as component_html
-
-    # The component's frame shares the page's origin; the page's speech engine
-    # has the user's activation from pressing START.
-    component_html(
-        "<script>const s = (window.parent && window.parent.speechSynthesis) || "
-        "window.speechSynthesis; if (s) { s.cancel(); "
-        f"s.speak(new SpeechSynthesisUtterance({json.dumps(cue)})); }}</script>",
-        height=0,
+    text = json.dumps(cue).replace("<", "\\u003c")  # engine text, kept inert in a script
+    st.html(
+        "<script>if (window.speechSynthesis) { window.speechSynthesis.cancel(); "
+        f"window.speechSynthesis.speak(new SpeechSynthesisUtterance({text})); }}</script>",
+        unsafe_allow_javascript=True,
     )
 
 

@@ -93,8 +93,10 @@ class LiveSession:
         side: str = "auto",
         settings: dict | None = None,
         processor_factory: ProcessorFactory | None = None,
+        idle_close_s: float = 120.0,
     ):
         self.exercise_id = exercise_id
+        self.idle_close_s = idle_close_s
         self.side = side
         self.settings = dict(settings or {})
         self._factory = processor_factory or self._default_factory
@@ -111,6 +113,7 @@ class LiveSession:
         self._proc_times: list[float] = []
         self._started_at: str | None = None
         self._result: dict | None = None
+        self._exercise_result: dict | None = None
 
     def _default_factory(self):
         from formcheck.session import FrameProcessor
@@ -133,7 +136,7 @@ class LiveSession:
         """Queue ``rgb`` for the worker (replacing an unprocessed one) and return it drawn."""
         now = time.monotonic()
         with self._lock:
-            if self._thread is None and not self._stop:
+            if self._thread is None and not self._stop:  # first frame: start the worker
                 self._start_locked()
             if self._t0 is None:
                 self._t0 = now
@@ -170,15 +173,32 @@ class LiveSession:
             return
         with self._lock:
             self._proc = proc
-        index = 0
+        try:
+            self._loop(proc)
+        finally:
+            try:
+                result = proc.finish()
+            except Exception:  # noqa: BLE001 - the set still ends, without a result
+                result = None
+            finally:
+                proc.close()
+            with self._lock:
+                self._exercise_result = result
+                self._status = _replace(self._status, running=False)
+
+    def _loop(self, proc) -> None:
         from formcheck.session import csv_row
 
+        index = 0
         while True:
             with self._lock:
+                idle_since = time.monotonic()
                 while self._pending is None and not self._stop:
                     self._wake.wait(0.5)
+                    if time.monotonic() - idle_since > self.idle_close_s:
+                        return
                 if self._stop:
-                    break
+                    return
                 rgb, t_s = self._pending
                 self._pending = None
             try:
@@ -240,14 +260,8 @@ class LiveSession:
         with self._lock:
             if self._result is not None or self._thread is None:
                 return self._result, list(self._rows)
-            proc, status = self._proc, self._status
+            result, status = self._exercise_result, self._status
             rows = list(self._rows)
-        result = None
-        if proc is not None:
-            try:
-                result = proc.finish()
-            finally:
-                proc.close()
         duration = rows[-1]["t_s"] - rows[0]["t_s"] if len(rows) > 1 else 0.0
         report = {
             "schema": SCHEMA,

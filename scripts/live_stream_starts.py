@@ -45,7 +45,13 @@ def _rerun(page) -> None:
     page.get_by_text("Speak the cues aloud").first.click()
 
 
-def one_run(browser, url: str, hold_s: float, reruns: int) -> tuple[bool, str]:
+def one_run(browser, url: str, hold_s: float, reruns: int) -> tuple[str, str]:
+    """One start: ``("streamed" | "slow" | "dropped" | "error", detail)``.
+
+    streamed: still connected and the analysed-frame count rose over the last
+    1.5 s; slow: still connected but no new analysed frame (an overloaded
+    machine); dropped: the connection was closed (the reset trap).
+    """
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(url + "/?page=live")
@@ -65,14 +71,15 @@ def one_run(browser, url: str, hold_s: float, reruns: int) -> tuple[bool, str]:
         a = _frames(page)
         page.wait_for_timeout(1500)
         b = _frames(page)
-        held = stop.is_visible() and b > a > 0
+        connected = stop.is_visible()
+        outcome = "dropped" if not connected else ("streamed" if b > a else "slow")
         detail = f"frames {a}->{b} after {time.monotonic() - t0:.1f} s"
-        if stop.is_visible():
+        if connected:
             stop.click()
             page.wait_for_timeout(1500)
-        return held, detail
+        return outcome, detail
     except Exception as e:  # noqa: BLE001 - a failed run is a result
-        return False, f"{type(e).__name__}: {str(e).splitlines()[0]}"
+        return "error", f"{type(e).__name__}: {str(e).splitlines()[0]}"
     finally:
         page.close()
 
@@ -101,16 +108,19 @@ def main() -> int:
         y4m = make_y4m(clip, tmp / "camera.y4m", seconds=10)
         log = ROOT / "test-artifacts" / "live_stream_starts_server.log"
         log.parent.mkdir(exist_ok=True)
-        ok = 0
+        tally: dict[str, int] = {}
         t_all = time.monotonic()
         with app_server(tmp / "history.sqlite3", log) as url, sync_playwright() as p:
             browser = launch(p, y4m)
             for i in range(1, args.runs + 1):
-                held, detail = one_run(browser, url, args.hold, args.reruns)
-                ok += held
-                print(f"run {i:2d}: {'streamed' if held else 'FAILED  '} {detail}", flush=True)
+                outcome, detail = one_run(browser, url, args.hold, args.reruns)
+                tally[outcome] = tally.get(outcome, 0) + 1
+                print(f"run {i:2d}: {outcome:8s} {detail}", flush=True)
             browser.close()
-        print(f"{ok}/{args.runs} starts streamed ({time.monotonic() - t_all:.0f} s)")
+        ok = tally.get("streamed", 0)
+        held = ok + tally.get("slow", 0)
+        print(f"{ok}/{args.runs} starts streamed; {held}/{args.runs} stayed connected "
+              f"({tally}; {time.monotonic() - t_all:.0f} s)")  # fmt: skip
     return 0 if ok == args.runs else 1
 
 

@@ -91,3 +91,18 @@ def test_factory_error_is_reported() -> None:
             break
         time.sleep(0.02)
     assert "hold_target_s" in live.status.error
+
+
+def test_idle_worker_closes_the_model_and_keeps_the_set() -> None:
+    proc = SlowProcessor(delay_s=0.0)
+    live = LiveSession("x", processor_factory=lambda: proc, idle_close_s=0.3)
+    for _ in range(6):
+        live.process_rgb(np.zeros((8, 8, 3), np.uint8))
+        time.sleep(0.02)
+    for _ in range(100):
+        if proc.closed:
+            break
+        time.sleep(0.02)
+    assert proc.closed and not live.status.running
+    report, rows = live.finish()
+    assert report["result"]["mode"] == "reps" and rows
