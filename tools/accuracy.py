@@ -286,9 +286,10 @@ def family_error(
         )
         n_truth += int(np.isfinite(truth).sum())
         ok = np.isfinite(truth) & np.isfinite(found)
-        e = angle_diff(found[ok], truth[ok]) if name not in UNITLESS else found[ok] - truth[ok]
+        diff = found - truth if name in UNITLESS else angle_diff(found, truth)
+        e = diff[ok]
         errs.append(e)
-        errs_t.append(found[ok & at_target] - truth[ok & at_target])
+        errs_t.append(diff[ok & at_target])
         per_metric[name] = float(np.mean(np.abs(e))) if e.size else None
     e = np.concatenate(errs) if errs else np.zeros(0)
     et = np.concatenate(errs_t) if errs_t else np.zeros(0)
@@ -482,7 +483,22 @@ def evaluate_clip(sidecar: Path, keep: Path | None = None) -> ClipResult:
     else:
         with tempfile.TemporaryDirectory(prefix="fc-acc-") as tmp:
             report, rows = run_pipeline(video, sc, Path(tmp))
-    seconds = time.perf_counter() - t0
+    return score_clip(sidecar.stem, sc, report, rows, time.perf_counter() - t0)
+
+
+def rescore_clip(sidecar: Path, kept: Path) -> ClipResult:
+    """Compare the outputs kept by an earlier run (``kept/<clip>/``) with the truth."""
+    from formcheck.report import read_frames_csv
+
+    sc = load_sidecar(sidecar)
+    folder = kept / sidecar.stem
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    rows = read_frames_csv(folder / "frames.csv")
+    return score_clip(sidecar.stem, sc, report, rows, report["processing"]["seconds"])
+
+
+def score_clip(clip: str, sc: dict, report: dict, rows: list[dict], seconds: float) -> ClipResult:
+    """Compare one pipeline run (report dict, frames.csv rows) with the sidecar ``sc``."""
     result = report["result"]
     t = _arr(sc["frames"]["t_s"])
     idx = align(t, rows)
@@ -492,11 +508,10 @@ def evaluate_clip(sidecar: Path, keep: Path | None = None) -> ClipResult:
         for fam in relevant_families(sc["view"])
     }
     settings = sc.get("settings") or {}
-    detected, false_alarms = fault_detection(
-        sc.get("faults") or [], sc["exercise"], settings, result
-    )
+    faults = sc.get("faults") or []
+    detected, false_alarms = fault_detection(faults, sc["exercise"], settings, result)
     return ClipResult(
-        clip=sidecar.stem,
+        clip=clip,
         exercise=sc["exercise"],
         variant=sc["variant"],
         view=sc["view"],
@@ -509,7 +524,7 @@ def evaluate_clip(sidecar: Path, keep: Path | None = None) -> ClipResult:
         hold_errors_s=hold_errors(sc, result),
         timed_true_s=true_timed(sc) if result["mode"] == "timed" else {},
         timed_found_s={k: float(v) for k, v in (result.get("timed") or {}).items()},
-        faults_injected=list(sc.get("faults") or []),
+        faults_injected=list(faults),
         faults_detected=detected,
         rules_failed=failed_rules(result),
         cues=cue_counts(result),
@@ -727,6 +742,12 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, default=None, help="keep report.json/frames.csv in KEEP/<clip>/"
     )
     ap.add_argument(
+        "--rescore",
+        type=Path,
+        default=None,
+        help="compare the outputs of an earlier --keep run instead of running the pipeline",
+    )
+    ap.add_argument(
         "--from-json", type=Path, default=None, help="print the tables of an earlier --json run"
     )
     args = ap.parse_args(argv)
@@ -756,7 +777,13 @@ def main(argv: list[str] | None = None) -> int:
         from formcheck.cli import silence_native_logs
 
         silence_native_logs()
-    clips = run_all(sidecars, args.keep)
+    if args.rescore:
+        missing = [p.stem for p in sidecars if not (args.rescore / p.stem).is_dir()]
+        if missing:
+            print(f"skipped (not in {args.rescore}): {', '.join(missing)}", file=sys.stderr)
+        clips = [rescore_clip(p, args.rescore) for p in sidecars if p.stem not in missing]
+    else:
+        clips = run_all(sidecars, args.keep)
     print_report(clips, args.markdown)
     if args.json:
         write_json(args.json, clips)
