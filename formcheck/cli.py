@@ -13,16 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-EXERCISE_IDS = (
-    "knee_to_knee",
-    "band_stretch",
-    "ball_massage",
-    "quadruped_band_circles",
-    "seated_internal_rotation",
-    "hip_hinge_rotation",
-    "standing_spine_twist",
-    "squat_valgus",
-)
+from formcheck.exercises import CATALOGUE
+
+#: The exercise ids, in catalogue order (the catalogue is the single source).
+EXERCISE_IDS: tuple[str, ...] = tuple(CATALOGUE)
 
 
 class UserError(Exception):
@@ -145,14 +139,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_exercises(args: argparse.Namespace) -> int:
-    try:
-        from formcheck.exercises import CATALOGUE
-    except ImportError:
-        CATALOGUE = {}
-    for ex_id in EXERCISE_IDS:
-        ex = CATALOGUE.get(ex_id)
-        title = getattr(ex, "title", "") if ex is not None else ""
-        print(f"{ex_id:26s} {title}".rstrip())
+    for ex_id, ex in CATALOGUE.items():
+        print(f"{ex_id:26s} {ex.title} ({ex.mode}; camera: {'/'.join(sorted(ex.views))})")
     return 0
 
 
