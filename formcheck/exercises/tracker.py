@@ -19,20 +19,16 @@ views now and then) and credit the given side.
 from __future__ import annotations
 
 import math
-import statistics
-from collections import Counter, deque
+from collections import Counter
 from typing import Any
 
 from formcheck.exercises import cues as cuetext
-from formcheck.exercises.circles import CircleConfig, CircleCounter, MovingSide
+from formcheck.exercises.baseline import Baseline
+from formcheck.exercises.circles import CircleConfig, CircleCounter
 from formcheck.exercises.cues import CueLimiter
-from formcheck.exercises.derived import (
-    BASELINE_METRICS,
-    BASELINE_POSE_KEYS,
-    pose_baseline,
-    with_derived,
-)
+from formcheck.exercises.derived import with_derived
 from formcheck.exercises.holds import Hold, HoldConfig, HoldTimer
+from formcheck.exercises.knee_follow import KneeFollower
 from formcheck.exercises.model import ExerciseDef
 from formcheck.exercises.reps import Rep, RepConfig, RepCounter
 from formcheck.exercises.result import (
@@ -55,13 +51,6 @@ _SIDE_CODES = {"left": "L", "right": "R"}
 MIN_FAIL_S = 0.2
 #: A depth / motion cue fires after this long short of the position (s).
 SHORT_CUE_S = 1.5
-#: Frames (after the setup passes) whose median is a side's rest value; its bound (deg).
-REST_FRAMES = 6
-#: A knee moving this far in one frame (torso lengths) is a left/right label swap.
-SWAP_JUMP = 0.08
-#: When circling is recognised, the knee path of this many seconds before is included.
-LOOKBACK_S = 0.5
-REST_CLAMP = 25.0
 
 
 class ExerciseTracker:
@@ -78,11 +67,7 @@ class ExerciseTracker:
         self.setup = SetupMonitor(d)
         self.cues = CueLimiter(d.cue_interval_s)
         self.cue_timer = CueTimer(0.3)
-        self.baseline: dict[str, float] = {}
-        self._base_buf: dict[str, deque[float]] = {}
-        self._first_ok = True
-        self.rest: dict[str, float] = {}  # side key -> rest value of the primary
-        self._rest_buf: dict[str, list[float]] = {}
+        self.base = Baseline(d)
         # engines (only the one for the mode is used)
         self.reps = RepCounter(
             RepConfig(
@@ -111,10 +96,7 @@ class ExerciseTracker:
             )
         )
         self.circles = CircleCounter(CircleConfig(d.min_radius, d.circle_window_s, d.circle_gap_s))
-        self.moving = MovingSide()
-        self._circ_side: str | None = None  # the knee being circled ("L"/"R")
-        self._lift_seen_t = 0.0
-        self._knee_last: tuple[float, float] | None = None
+        self.knees = KneeFollower(d, None if self._follow_moving else self.fixed)
         self._moved_t: float | None = None  # last time the pelvis was seen moving
         self.timer = SideTimer(d.bridge_s)
         self.motion = MotionMeter(d.motion_window_s)  # hip midpoint, torso lengths
@@ -201,44 +183,6 @@ class ExerciseTracker:
             if self._log is not None and msg not in self._log.cues and not data.get("progress"):
                 self._log.cues.append(msg)
 
-    def _update_baseline(self, fm: FrameMetrics, clean: bool, ok_now: bool) -> None:
-        """Collect rest values while the setup is clean; fix them when it first passes."""
-        if not clean or len(self.baseline) == len(BASELINE_METRICS) + len(BASELINE_POSE_KEYS):
-            return
-        sample = {m: fm.get(m) for m in BASELINE_METRICS} | pose_baseline(fm.pose)
-        for k, x in sample.items():
-            if k not in self.baseline and not math.isnan(x):
-                self._base_buf.setdefault(k, deque(maxlen=15)).append(x)
-        if ok_now:
-            for k, buf in self._base_buf.items():
-                if k not in self.baseline and len(buf) >= (1 if self._first_ok else 5):
-                    self.baseline[k] = statistics.median(buf)
-            self._first_ok = False
-
-    def _rest_offset(self, v: dict[str, float], s: str | None, ok: bool) -> float:
-        """Rest value to subtract for ``rest_relative`` exercises (NaN while capturing)."""
-        d = self.d
-        if not d.rest_relative:
-            return 0.0
-        keys = (
-            {"both": d.primary_metric}
-            if d.sides == "both"
-            else {SIDE_NAMES[c]: d.metric_for(d.primary_metric, c) for c in ("L", "R")}
-        )
-        if ok and not self._first_ok and len(self.rest) < len(keys):
-            for k, name in keys.items():
-                x = v.get(name, math.nan)
-                if k not in self.rest and not math.isnan(x):
-                    buf = self._rest_buf.setdefault(k, [])
-                    buf.append(x)
-                    if len(buf) >= REST_FRAMES:
-                        self.rest[k] = min(max(statistics.median(buf), -REST_CLAMP), REST_CLAMP)
-        key = "both" if d.sides == "both" else SIDE_NAMES.get(s or "", "")
-        return self.rest.get(key, math.nan)
-
-    def _rest_of(self, side: str) -> float:
-        return self.rest.get(side, 0.0) if self.d.rest_relative else 0.0
-
     def _rules(
         self, v: dict[str, float], s: str | None, at_bottom: bool, log: bool, dt: float
     ) -> tuple[bool, list[str]]:
@@ -324,7 +268,7 @@ class ExerciseTracker:
         self._log = None
         if rep.reason in ("too_short", "lost_tracking") or log is None:
             return
-        peak = rep.peak_value + self._rest_of(side)
+        peak = rep.peak_value + self.base.rest_of(side)
         if rep.counted:
             self._credit(side, peak)
         metric = d.metric_for(d.primary_metric, _SIDE_CODES.get(side, "L"))
@@ -416,7 +360,7 @@ class ExerciseTracker:
         d, log = self.d, self._log
         side = self._activity_side()
         self._log = None
-        off = self._rest_of(side)
+        off = self.base.rest_of(side)
         self._credit(side, hold.peak_value + off)
         metric = d.metric_for(d.primary_metric, _SIDE_CODES.get(side, "L"))
         rec = HoldRecord(
@@ -450,32 +394,21 @@ class ExerciseTracker:
     def _step_circles(
         self, ev: list[Event], s: str | None, value: float, v: dict[str, float], dt: float
     ) -> str:
-        """Knee circles: lock onto the moving, lifted knee, then count its turns."""
+        """Knee circles: follow the moving, lifted knee and count its turns."""
         d = self.d
         nan = math.nan
         paths = {c: (v.get(f"knee_path_x_{c}", nan), v.get(f"knee_path_y_{c}", nan)) for c in "LR"}
         if not self.setup.ok:
             paths = {c: (nan, nan) for c in "LR"}
-        scores = self.moving.update(self._t, paths)
         lift = {c: v.get(d.metric_for(d.primary_metric, c), nan) for c in "LR"}
-        c = self._circ_side
-        if c is None:
-            cand = self.fixed if not self._follow_moving else max(scores, key=scores.__getitem__)
-            if scores[cand] >= 0.5 * d.min_radius and lift[cand] >= d.enter:
-                c = self._circ_side = cand
-                self._lift_seen_t = self._t
-                self._knee_last = None
-                # the knee was already moving while it came up: start the path there
-                self.circles.seed(self.moving.recent(cand, LOOKBACK_S)[:-1])
-        elif lift[c] >= d.exit:
-            self._lift_seen_t = self._t
-        if c is not None and (
-            self._t - self._lift_seen_t > d.circle_gap_s or scores[c] < 0.25 * d.min_radius
-        ):
-            c = self._circ_side = None  # the knee was put down or stopped moving
-        active = c is not None
+        point = self.knees.update(self._t, paths, lift)
+        c = self.knees.side
+        if self.knees.started:
+            # the knee was already moving while it came up: start the path there
+            self.circles.seed(self.knees.lookback())
+        active = c is not None and point is not None
         self._lifted = active
-        x, y = self._follow(paths, c) if c is not None else (nan, nan)
+        x, y = point if point is not None else (nan, nan)
         if active and self._log is None:
             self._start_activity()
         if active:
@@ -487,7 +420,7 @@ class ExerciseTracker:
             self.cue_timer.update(self._t, set())
         for _ in range(self.circles.update(self._t, x, y, active)):
             side = self._activity_side()
-            self._credit(side, self._peak + self._rest_of(side))
+            self._credit(side, self._peak + self.base.rest_of(side))
             self.circle_counts[side] = self.circle_counts.get(side, 0) + 1
             self._emit(
                 ev, "circle_done", side, f"Circle {self.counts[side]}", count=self.counts[side]
@@ -501,24 +434,6 @@ class ExerciseTracker:
         if not active and self.circles.progress_deg == 0.0:
             self._log = None
         return "moving" if active else ("resting" if any(self.counts.values()) else "ready")
-
-    def _follow(self, paths: dict[str, tuple[float, float]], c: str) -> tuple[float, float]:
-        """The circled knee's point. When it jumps (more than ``SWAP_JUMP`` torso lengths
-        in a frame) and the other label's point is where the knee just was, the labels
-        were swapped (side views do that now and then): take the other point."""
-        o = "R" if c == "L" else "L"
-        own, other = paths[c], paths[o]
-        last = self._knee_last
-        if (
-            last is not None
-            and not any(math.isnan(q) for q in (*own, *other))
-            and math.dist(own, last) > SWAP_JUMP
-            and math.dist(other, last) < 0.5 * math.dist(own, last)
-        ):
-            own = other
-        if not any(math.isnan(q) for q in own):
-            self._knee_last = own
-        return own
 
     def _step_timed(
         self, ev: list[Event], s: str | None, value: float, v: dict[str, float], dt: float
@@ -570,7 +485,7 @@ class ExerciseTracker:
 
     def _finish_segment(self, ev: list[Event], seg: TimedSegment) -> None:
         self.timed_segments.append(seg)
-        peak = self._peak + self._rest_of(seg.side)
+        peak = self._peak + self.base.rest_of(seg.side)
         self._log = None
         self.peaks.setdefault(seg.side, []).append(peak)
         total = self.timer.totals.get(seg.side, 0.0)
@@ -606,12 +521,12 @@ class ExerciseTracker:
         for p in st.new_problems:
             if self.cues.allow(p, self._t):
                 self._emit(ev, "setup_problem", None, p)
-        self._update_baseline(fm, clean=not st.problems, ok_now=st.ok)
-        v = with_derived(fm.values, self.baseline, fm.pose)
+        self.base.update(fm, clean=not st.problems, ok_now=st.ok)
+        v = with_derived(fm.values, self.base.values, fm.pose)
         s, value, metric = self._pick(v)
         if not st.ok:
             value = math.nan
-        rest = self._rest_offset(v, s, st.ok)
+        rest = self.base.rest_offset(v, self._side_key(s) if s else "both", st.ok)
         shown = value
         value = value - rest
         if d.mode == "reps":
@@ -646,7 +561,7 @@ class ExerciseTracker:
 
     def _band(self, s: str | None) -> tuple[float, float]:
         lo, hi = self.d.target_band
-        off = self._rest_of(self._side_key(s)) if self.d.rest_relative else 0.0
+        off = self.base.rest_of(self._side_key(s)) if self.d.rest_relative else 0.0
         return (lo + off, hi)
 
     def _current_side(self, s: str | None, phase: str) -> str | None:

@@ -1,0 +1,84 @@
+"""The set's baseline: values captured at rest when the setup first passes.
+
+:class:`Baseline` collects, while the setup is clean, the metrics of
+:data:`~formcheck.exercises.derived.BASELINE_METRICS` and the landmark positions
+of :func:`~formcheck.exercises.derived.pose_baseline`, and fixes their medians
+when the setup first passes (pelvis rotation and trunk twist are measured from
+there, knee drops to the planted ankle). For ``rest_relative`` exercises it then
+captures each side's rest value of the primary metric over the next few frames
+(people rest with their knees leaning 0-15 degrees): thresholds count from it.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import deque
+
+from formcheck.exercises.derived import BASELINE_METRICS, BASELINE_POSE_KEYS, pose_baseline
+from formcheck.exercises.model import ExerciseDef
+from formcheck.metrics import FrameMetrics
+
+SIDE_NAMES = {"L": "left", "R": "right"}
+#: Frames (after the setup passes) whose median is a side's rest value.
+REST_FRAMES = 6
+#: Bound on a rest value, in the primary's unit (someone mid-movement at the start).
+REST_CLAMP = 25.0
+
+
+class Baseline:
+    """Rest values of one set (see module docstring). ``values`` feeds the derived metrics."""
+
+    def __init__(self, d: ExerciseDef) -> None:
+        self.d = d
+        self.values: dict[str, float] = {}
+        self.rest: dict[str, float] = {}  # side key -> rest value of the primary
+        self._buf: dict[str, deque[float]] = {}
+        self._rest_buf: dict[str, list[float]] = {}
+        self._first_ok = True
+
+    @property
+    def fixed(self) -> bool:
+        """True once the setup has passed and the baseline values are set."""
+        return not self._first_ok
+
+    def update(self, fm: FrameMetrics, clean: bool, ok_now: bool) -> None:
+        """Collect rest values while the setup is ``clean``; fix them when it is first ok."""
+        if not clean or len(self.values) == len(BASELINE_METRICS) + len(BASELINE_POSE_KEYS):
+            return
+        sample = {m: fm.get(m) for m in BASELINE_METRICS} | pose_baseline(fm.pose)
+        for k, x in sample.items():
+            if k not in self.values and not math.isnan(x):
+                self._buf.setdefault(k, deque(maxlen=15)).append(x)
+        if ok_now:
+            for k, buf in self._buf.items():
+                if k not in self.values and len(buf) >= (1 if self._first_ok else 5):
+                    self.values[k] = statistics.median(buf)
+            self._first_ok = False
+
+    def rest_offset(self, v: dict[str, float], key: str, ok: bool) -> float:
+        """Rest value of side ``key`` to subtract (0 if not ``rest_relative``; NaN until known).
+
+        ``v`` is the frame's metrics (derived included); capture runs while ``ok``.
+        """
+        d = self.d
+        if not d.rest_relative:
+            return 0.0
+        names = (
+            {"both": d.primary_metric}
+            if d.sides == "both"
+            else {SIDE_NAMES[c]: d.metric_for(d.primary_metric, c) for c in ("L", "R")}
+        )
+        if ok and self.fixed and len(self.rest) < len(names):
+            for k, name in names.items():
+                x = v.get(name, math.nan)
+                if k not in self.rest and not math.isnan(x):
+                    buf = self._rest_buf.setdefault(k, [])
+                    buf.append(x)
+                    if len(buf) >= REST_FRAMES:
+                        self.rest[k] = min(max(statistics.median(buf), -REST_CLAMP), REST_CLAMP)
+        return self.rest.get(key, math.nan)
+
+    def rest_of(self, key: str) -> float:
+        """Rest value of side ``key`` to add back to reported values (0 if none)."""
+        return self.rest.get(key, 0.0) if self.d.rest_relative else 0.0
