@@ -109,7 +109,7 @@ CLIPS: dict[str, Spec] = {
                                       clothing="yellow_teal"),
     "knee_to_knee__good": Spec("knee_to_knee", "good", "both", reps=2, seed=9,
                                phenotype="female_avg", clothing="green_black"),
-    "band_stretch__good": Spec("band_stretch", "good", "R", reps=1, seed=10,
+    "band_stretch__good": Spec("band_stretch", "good", "L", reps=1, seed=10,
                                phenotype="male_heavy", clothing="white_maroon"),
     "ball_massage__good": Spec("ball_massage", "good", "both", reps=1, seed=11,
                                phenotype="female_older", clothing="blue_grey"),
@@ -147,20 +147,20 @@ def camera_for(motion: Motion) -> tuple[Camera, Room]:
                      "side, on the person's left, 3.5 m away, 1.05 m high")
         return cam, Room(wall_dist=1.3, wall_rgb=(0.76, 0.78, 0.76))
     if key == ("seated", "front"):
-        cam = Camera((0.0, -3.0, 0.95), (0.0, -0.2, 0.38), 40.0, w, h,
-                     "front, 3.0 m in front of the hips, 0.95 m high, tilted down")
+        cam = Camera((0.0, -2.7, 0.95), (0.0, -0.2, 0.40), 40.0, w, h,
+                     "front, 2.7 m in front of the hips, 0.95 m high, tilted down")
         return cam, Room(wall_dist=1.0, wall_rgb=(0.79, 0.76, 0.72))
     if key == ("supine", "front"):
-        cam = Camera((0.0, -2.6, 1.45), (0.0, 0.25, 0.15), 48.0, w, h,
-                     "at the feet, raised 1.45 m (as on a chair), looking along the body")
+        cam = Camera((0.0, -1.75, 1.25), (0.0, 0.25, 0.12), 48.0, w, h,
+                     "at the feet, raised 1.25 m (as on a chair), looking along the body")
         return cam, Room(wall_dist=1.6)
     if key == ("supine", "side"):
-        cam = Camera((3.2, 0.25, 0.95), (0.0, 0.25, 0.25), 48.0, w, h,
-                     "side, on the person's left, 3.2 m away, 0.95 m high")
+        cam = Camera((2.7, 0.3, 0.9), (0.0, 0.3, 0.28), 48.0, w, h,
+                     "side, on the person's left, 2.7 m away, 0.9 m high")
         return cam, Room(wall_dist=1.0, wall_rgb=(0.78, 0.76, 0.80))
     if key == ("quadruped", "side"):
-        cam = Camera((3.2, 0.0, 0.95), (0.0, -0.05, 0.42), 46.0, w, h,
-                     "side, on the person's left, 3.2 m away, 0.95 m high")
+        cam = Camera((2.9, 0.0, 0.95), (0.0, -0.05, 0.42), 46.0, w, h,
+                     "side, on the person's left, 2.9 m away, 0.95 m high")
         return cam, Room(wall_dist=1.0)
     raise ValueError(f"no camera for {key}")
 

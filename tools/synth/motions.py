@@ -347,8 +347,8 @@ def seated_internal_rotation(spec: Spec, body: Body) -> Motion:
     Fault ``trunk_rotation``: pelvis and trunk turn with the knee."""
     rng = np.random.default_rng(spec.seed)
     k = spec.tempo
-    phases = schedule(spec.reps, 1.0, 1.3 * k, 3.2, 1.2 * k, 0.9 * k, rng, jitter=0.03)
-    t = timeline(phases[-1].end + 0.8, spec.fps)
+    phases = schedule(spec.reps, 0.8, 1.1 * k, 3.2, 1.0 * k, 0.7 * k, rng, jitter=0.03)
+    t = timeline(phases[-1].end + 0.5, spec.fps)
     amps = [0.93 + 0.07 * rng.random() for _ in phases]
     p = env_sum(t, phases, amps)
     s = spec.side
@@ -380,12 +380,12 @@ def ball_massage(spec: Spec, body: Body) -> Motion:
     """Seated on the floor, front view: one knee dropped to the side (outward), the pelvis
     circling over the ball; then the other side. Timed per side (shortened)."""
     rng = np.random.default_rng(spec.seed)
-    per_side = 7.0 * spec.tempo
+    per_side = 6.5 * spec.tempo
     order = ("R", "L") if spec.side in ("both", "R") else ("L", "R")
-    lead, switch = 1.0, 1.6
+    lead, switch = 0.8, 1.2
     phases = [Phase(lead, 1.0, per_side, 1.0)]
     phases.append(Phase(phases[0].end + switch, 1.0, per_side, 1.0))
-    t = timeline(phases[-1].end + 0.8, spec.fps)
+    t = timeline(phases[-1].end + 0.6, spec.fps)
     recline = 18.0
     ang = _seated_base(t, body, recline, 0.60)
     pelvis_yaw = np.zeros_like(t)
@@ -428,10 +428,10 @@ def knee_to_knee(spec: Spec, body: Body) -> Motion:
         ang[f"hip_flex_{s}"] = thigh
         ang[f"knee_flex_{s}"] = knee
         ang[f"hip_abd_{s}"] = const(t, 14.0)
-        ang[f"wiper_{s}"] = 48.0 * p
+        ang[f"wiper_{s}"] = 34.0 * p
         ang[f"foot_flat_{s}"] = const(t, 5.0)
         ang[f"sh_abd_{s}"] = const(t, 14.0)
-        ang[f"elbow_{s}"] = const(t, 5.0)
+        ang[f"elbow_{s}"] = const(t, -22.0)
     m = Motion(t, ang, yaw_root(0 * t, -90.0 + 0 * t), "supine", "front", anchor="hips")
     m.reps = [rep_record("both", ph) for ph in phases]
     m.holds = [hold_record("both", ph) for ph in phases]
