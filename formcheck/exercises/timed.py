@@ -72,7 +72,7 @@ class SideTimer:
         """Advance to ``t``; ``side`` is the side being worked this frame, or None."""
         done = None
         if self.side is not None and (
-            side not in (None, self.side) or t - self._last > self.bridge_s
+            side not in (None, self.side) or t - self._last > self.bridge_s + 1e-9
         ):
             done = self._close()
         if side is None:
