@@ -167,12 +167,15 @@ def stick_pose(
     return PoseFrame(i, t, width, height, xy=xy, vis=np.ones(33), world=None, n_people=n_people)
 
 
-def seated_front_pose(i: int, t: float, drop_r: float, ankle_slides: bool = False) -> PoseFrame:
+def seated_front_pose(
+    i: int, t: float, drop_r: float, ankle_slides: bool = False, foot_shift: float = 0.0
+) -> PoseFrame:
     """Seated on the floor seen from the front; the right knee dropped ``drop_r`` degrees
     toward the midline about its planted ankle. ``ankle_slides`` mimics MediaPipe putting
-    the hidden ankle under the dropped knee."""
+    the hidden ankle under the dropped knee; ``foot_shift`` moves the right foot outward
+    (pixels), as when someone re-places it between reps."""
     shank = 125.0
-    ank_r, ank_l = (215.0, 240.0), (425.0, 240.0)
+    ank_r, ank_l = (215.0 - foot_shift, 240.0), (425.0, 240.0)
     a = math.radians(drop_r)
     knee_r = (ank_r[0] + shank * math.sin(a), ank_r[1] - shank * math.cos(a))
     if ankle_slides and drop_r > 30:

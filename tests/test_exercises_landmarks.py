@@ -46,6 +46,24 @@ def test_seated_rotation_uses_the_planted_ankle_when_the_ankle_slides():
     assert all(abs(r.peak_value - 50.0) < 1.0 for r in res.reps)
 
 
+def test_a_foot_re_placed_between_reps_is_followed():
+    starts = [1.5, 8.0, 17.0, 23.5]
+    frames = []
+    for i in range(int(30 * FPS)):
+        t = i / FPS
+        drop = 50.0 * sum(envelope(t, s, 1.2, 3.4, 1.2) for s in starts)
+        shift = 40.0 if t > 14.5 else 0.0  # the foot moves 40 px out at 14.5 s, at rest
+        frames.append(
+            frame_metrics(seated_front_pose(i, t, drop, ankle_slides=True, foot_shift=shift))
+        )
+    tr = ExerciseTracker(get_exercise("seated_internal_rotation"))
+    for f in frames:
+        tr.update(f)
+    res = tr.finish()
+    assert res.per_side["right"]["count"] == 4
+    assert all(abs(r.peak_value - 50.0) < 2.0 for r in res.reps)
+
+
 def test_front_view_squat_depth_comes_from_the_thigh_height():
     starts = [1.5, 4.5, 7.5]
     frames = []

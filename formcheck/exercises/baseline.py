@@ -7,6 +7,12 @@ when the setup first passes (pelvis rotation and trunk twist are measured from
 there, knee drops to the planted ankle). For ``rest_relative`` exercises it then
 captures each side's rest value of the primary metric over the next few frames
 (people rest with their knees leaning 0-15 degrees): thresholds count from it.
+
+Between reps and holds (:meth:`Baseline.reanchor`) the landmark positions follow
+slowly where they are now, so a foot that is re-placed or a person who moves
+closer to the camera between sets does not skew the planted-ankle knee drop or
+the squat depth. A hidden ankle is never followed: only an ankle seen clearly
+(visibility 0.8) under an upright shank.
 """
 
 from __future__ import annotations
@@ -15,8 +21,11 @@ import math
 import statistics
 from collections import deque
 
+import numpy as np
+
 from formcheck.exercises.derived import BASELINE_METRICS, BASELINE_POSE_KEYS, pose_baseline
 from formcheck.exercises.model import ExerciseDef
+from formcheck.landmarks import ANKLE
 from formcheck.metrics import FrameMetrics
 
 SIDE_NAMES = {"L": "left", "R": "right"}
@@ -24,6 +33,13 @@ SIDE_NAMES = {"L": "left", "R": "right"}
 REST_FRAMES = 6
 #: Bound on a rest value, in the primary's unit (someone mid-movement at the start).
 REST_CLAMP = 25.0
+#: Per-frame weight of the current position when re-anchoring at rest.
+REANCHOR_RATE = 0.05
+#: Re-anchor an ankle only when its shank is this close to upright (deg) and it is seen.
+REANCHOR_MAX_TILT = 20.0
+REANCHOR_MIN_VIS = 0.8
+#: Re-anchor the standing thigh height only while standing this tall (thigh angle, deg).
+REANCHOR_MAX_THIGH = 15.0
 
 
 class Baseline:
@@ -82,3 +98,27 @@ class Baseline:
     def rest_of(self, key: str) -> float:
         """Rest value of side ``key`` to add back to reported values (0 if none)."""
         return self.rest.get(key, 0.0) if self.d.rest_relative else 0.0
+
+    def reanchor(self, fm: FrameMetrics, v: dict[str, float]) -> None:
+        """At rest: move the landmark baseline a little toward where it is now.
+
+        ``v`` is the frame's metrics with the derived ones (``knee_drop_L``,
+        ``thigh_drop_L``...). Call only between reps / holds.
+        """
+        if not self.fixed or fm.pose is None or fm.pose.vis is None:
+            return
+        now = pose_baseline(fm.pose)
+        vis = np.asarray(fm.pose.vis)
+        for s in ("L", "R"):
+            tilt = v.get(f"knee_drop_{s}", math.nan)
+            if abs(tilt) <= REANCHOR_MAX_TILT and vis[ANKLE[s]] >= REANCHOR_MIN_VIS:
+                self._follow(now, (f"ankle_x_{s}", f"ankle_y_{s}"))
+            if v.get(f"thigh_drop_{s}", math.nan) <= REANCHOR_MAX_THIGH:
+                self._follow(now, (f"thigh_dy_{s}",))
+            if abs(v.get(f"knee_lift_{s}", math.nan)) <= 0.02:
+                self._follow(now, (f"knee_path_y_{s}",))
+
+    def _follow(self, now: dict[str, float], keys: tuple[str, ...]) -> None:
+        for k in keys:
+            if k in self.values and k in now:
+                self.values[k] += REANCHOR_RATE * (now[k] - self.values[k])

@@ -542,6 +542,8 @@ class ExerciseTracker:
             phase = "setup"
         if s is not None and phase in ("moving", "holding"):
             self._last_side = s
+        if phase in ("ready", "resting") and not self._busy():
+            self.base.reanchor(fm, v)
         return TrackerState(
             exercise_id=d.id,
             mode=d.mode,
