@@ -155,6 +155,8 @@ def test_ball_massage_times_each_side():
     assert res.timed["right"] == pytest.approx(massage_expected(9.0), abs=2 * FRAME)
     assert res.timed["left"] == pytest.approx(massage_expected(6.0), abs=2 * FRAME)
     assert states[-1].counts == {"left": 6, "right": 9}
+    live = [st.counts["right"] for st in states]
+    assert live == sorted(live) and 1 in live and 5 in live  # ticks up while timing
     cues = [e for e in events_of(states, "cue") if e.message == "Switch sides"]
     assert [e.side for e in cues] == ["right"]
 

@@ -480,6 +480,8 @@ class ExerciseTracker:
             self._announced.add(side)
             self._cue(ev, "Switch sides", side, progress=True)
         if self.timer.side is not None:
+            # live count: whole seconds on this side so far, the open stretch included
+            self.counts[self.timer.side] = int(self.timer.total_s(self.timer.side) + 1e-6)
             return "moving"
         return "resting" if self.timed_segments else "ready"
 
