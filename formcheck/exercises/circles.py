@@ -66,7 +66,7 @@ class CircleCounter:
         self.cfg = cfg
         self.count = 0
         self.progress_deg = 0.0  # signed sweep of the current partial circle
-        self._reset()
+        self.reset()
 
     @property
     def fraction(self) -> float:
@@ -84,7 +84,7 @@ class CircleCounter:
         cfg = self.cfg
         if not active:
             if self._last_active_t is not None and t - self._last_active_t > cfg.bridge_s:
-                self._reset()
+                self.reset()
             return 0
         self._last_active_t = t
         if math.isnan(x) or math.isnan(y):
@@ -139,7 +139,8 @@ class CircleCounter:
             return 1
         return 0
 
-    def _reset(self) -> None:
+    def reset(self) -> None:
+        """Forget the path and the partial turn (the total ``count`` stays)."""
         self.progress_deg = 0.0
         self._pts: deque[tuple[float, float, float]] = deque()
         self._prev_angle: float | None = None

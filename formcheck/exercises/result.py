@@ -142,7 +142,8 @@ def side_summary(
 
 
 def asymmetry(left: list[float], right: list[float], unit: str, metric: str) -> dict | None:
-    """Left/right difference of the average depth: ``diff`` (left - right) and ``diff_pct``."""
+    """Left/right difference of the average depth: ``diff`` (left - right, in ``unit``;
+    also ``diff_deg`` for angles) and ``diff_pct`` (of the larger side)."""
     lm, rm = _mean(left), _mean(right)
     if not (math.isfinite(lm) and math.isfinite(rm)):
         return None
@@ -153,6 +154,7 @@ def asymmetry(left: list[float], right: list[float], unit: str, metric: str) -> 
         "left": lm,
         "right": rm,
         "diff": lm - rm,
+        "diff_deg": lm - rm if unit == "deg" else None,
         "diff_pct": 100.0 * abs(lm - rm) / big if big > 1e-9 else 0.0,
     }
 

@@ -404,7 +404,8 @@ class ExerciseTracker:
         point = self.knees.update(self._t, paths, lift)
         c = self.knees.side
         if self.knees.started:
-            # the knee was already moving while it came up: start the path there
+            # a new set of circles; the knee was already moving while it came up
+            self.circles.reset()
             self.circles.seed(self.knees.lookback())
         active = c is not None and point is not None
         self._lifted = active
