@@ -75,20 +75,29 @@ MAE_BOUNDS: dict[str, float] = {
 #: (clip, check) -> what is wrong, measured. Checks: counts, holds, timed, faults,
 #: detection, mae:<family>. Each becomes ``xfail(strict=True)``.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    # Timed work starts counting on the way into position (the truth is time at the target).
+    ("ball_massage__good", "timed"): "timed error per side: left +0.73 s, right +0.80 s "
+    "(7.73 / 7.80 for a true 7.0)",
     # Side view, far (hidden) leg: MediaPipe guesses it; the near leg is within 3.5.
     ("hip_hinge_rotation__squat", "mae:knee_flexion"): "MAE 7.1, at target 10.8 (far leg R "
     "10.9, near leg L 3.3)",
     ("hip_hinge_rotation__squat", "mae:hip_flexion"): "MAE 7.0, at target 12.4 (far leg R 10.6, "
     "near leg L 3.5)",
+    ("quadruped_band_circles__good", "mae:knee_flexion"): "MAE 6.2, at target 6.1 (far leg "
+    "R 9.2, near leg L 4.7)",
     # Seated / supine, front: the FPPA of a knee bent toward the camera is degenerate (the
     # thigh is a few pixels long; MediaPipe reads -140 where the truth is +140). No
     # exercise uses it there.
     ("knee_to_knee__good", "mae:knee_valgus"): "MAE 94.5 (degenerate FPPA)",
+    ("ball_massage__good", "mae:knee_valgus"): "MAE 34.7, at target 28.7 (degenerate FPPA)",
     ("seated_internal_rotation__good", "mae:knee_valgus"): "MAE 82.6 (degenerate FPPA)",
     ("seated_internal_rotation__trunk_rotation", "mae:knee_valgus"): "MAE 54.1 (degenerate)",
     # Knee drop with the thigh toward the camera: MediaPipe drags the ankle under the
     # dropped knee (seated: the working leg reads about +-20 where the truth is 62-65).
     ("knee_to_knee__good", "mae:knee_drop"): "MAE 5.2, at target 7.0, bias -5.1 (R 7.5)",
+    ("ball_massage__good", "mae:knee_drop"): "MAE 11.2, at target 14.2, bias +10.3 (the knee "
+    "dropped outward reads shallow)",
+    ("ball_massage__good", "mae:knee_ankle_ratio"): "MAE 0.12, at target 0.12",
     ("seated_internal_rotation__good", "mae:knee_drop"): "MAE 24.2, at target 41.9; working "
     "leg R 46.9 (bias -23.9)",
     ("seated_internal_rotation__trunk_rotation", "mae:knee_drop"): "MAE 29.2, at target 47.0; "
@@ -99,6 +108,8 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
     "target 0.68",
     # 3D (world landmarks): a dropping knee turns MediaPipe's hip line; the twist and the
     # pelvis turn are read at about a third to a half, or with the wrong sign.
+    ("ball_massage__good", "mae:pelvis_yaw"): "MAE 9.3, at target 10.5 (bias +6.9; truth: "
+    "+-6 circling)",
     ("seated_internal_rotation__good", "mae:pelvis_yaw"): "MAE 6.9, at target 7.7 (bias "
     "+6.8: the dropped knee reads as pelvis yaw)",
     ("seated_internal_rotation__trunk_rotation", "mae:pelvis_yaw"): "MAE 11.8, at target 18.2",

@@ -619,6 +619,26 @@ def compare_table(raw: list[ClipResult], corr: list[ClipResult], markdown: bool)
     return _table(head, rows, markdown)
 
 
+def compare_summary_table(raw: list[ClipResult], corr: list[ClipResult], markdown: bool) -> str:
+    """Per family: mean MAE over the clips, raw and corrected (all frames and at target)."""
+    a, b = summary_rows(raw), summary_rows(corr)
+    head = ["metric family", "clips", "raw MAE", "corrected MAE", "raw at target", "corr at target"]
+    rows = []
+    for fam, r in a.items():
+        c = b.get(fam, {})
+        rows.append(
+            [
+                fam,
+                str(r["clips"]),
+                _fmt(r["mae"], fam),
+                _fmt(c.get("mae"), fam),
+                _fmt(r["mae_target"], fam),
+                _fmt(c.get("mae_target"), fam),
+            ]
+        )
+    return _table(head, rows, markdown)
+
+
 def _table(head: list[str], rows: list[list[str]], markdown: bool) -> str:
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -764,6 +784,8 @@ def main(argv: list[str] | None = None) -> int:
             raw = _subprocess_run(args, "0", Path(tmp) / "raw.json")
             corr = _subprocess_run(args, "1", Path(tmp) / "corr.json")
         print("MAE raw → corrected, all frames (at the target position)\n")
+        print(compare_summary_table(raw, corr, args.markdown))
+        print()
         print(compare_table(raw, corr, args.markdown))
         print()
         print_report(corr, args.markdown, corr[0].correction if corr else None)
