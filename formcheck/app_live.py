@@ -152,9 +152,13 @@ def speak_changed_cue(cue: str | None) -> None:
     import json
 
     text = json.dumps(cue).replace("<", "\\u003c")  # engine text, kept inert in a script
+    # Only a voice the browser synthesises itself (localService): never a network voice.
     st.html(
-        "<script>if (window.speechSynthesis) { window.speechSynthesis.cancel(); "
-        f"window.speechSynthesis.speak(new SpeechSynthesisUtterance({text})); }}</script>",
+        "<script>(() => { const s = window.speechSynthesis;"
+        f" window.__fcLastCue = {text}; if (!s) return;"
+        " const v = s.getVoices().find(x => x.localService); if (!v) return;"
+        f" const u = new SpeechSynthesisUtterance({text}); u.voice = v;"
+        " s.cancel(); s.speak(u); })();</script>",
         unsafe_allow_javascript=True,
     )
 

@@ -160,10 +160,17 @@ def test_live_counts_and_saves_to_history(env) -> None:
         page.screenshot(path=str(ARTIFACTS / "live_streaming.png"), full_page=True)
         labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
         shown = dict(zip(labels, vals, strict=False))
-        assert any(k.endswith(("reps", "holds", "circles")) and v.strip().isdigit()
+        assert any(k.endswith(("reps", "holds", "circles", "seconds")) and v.strip().isdigit()
                    and int(v) > 0 for k, v in shown.items()), shown  # fmt: skip
     page.screenshot(path=str(ARTIFACTS / "live_streaming.png"), full_page=True)
     assert frame.get_by_role("button", name="STOP").is_visible()  # the stream held
+    # Spoken cues: the page's own script receives the current cue (voice: local only).
+    page.get_by_text("Speak the cues aloud").first.click()
+    page.wait_for_timeout(3000)
+    shown_cue = page.locator("[data-testid='fc-cue']").first.inner_text().strip()
+    if shown_cue:
+        page.wait_for_function("() => typeof window.__fcLastCue === 'string'", timeout=10000)
+    assert frame.get_by_role("button", name="STOP").is_visible()  # a rerun did not drop it
     frame.get_by_role("button", name="STOP").click()
     wait_text(page, "Last set (saved as set #", timeout_ms=30000)
     page.wait_for_timeout(1000)
