@@ -6,6 +6,8 @@ in ``formcheck/app_pages.py``; this file only sets up and dispatches.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from formcheck.app_live import PAGE_KEY, PREV_PAGE_KEY
@@ -27,4 +29,11 @@ with st.sidebar:
 st.session_state[PREV_PAGE_KEY] = st.session_state.get(PAGE_KEY)
 st.session_state[PAGE_KEY] = page
 st.query_params["page"] = page.lower()
-_RUN[page]()
+try:
+    _RUN[page]()
+except Exception as exc:  # a message, never a traceback, for the people using the page
+    from formcheck.errors import user_message
+
+    logging.getLogger("formcheck.app").exception("page %s failed", page)
+    st.error(user_message(exc) or "Something went wrong on this page; the details are in the "
+             "server log. Reload the page to try again.")  # fmt: skip

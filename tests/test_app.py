@@ -151,3 +151,16 @@ def test_history_open_and_delete(app_env) -> None:
     at.button(key=f"hist-del-{sid}").click().run()
     assert not at.exception, at.exception
     assert store.get(sid) is None and store.count() == 1
+
+
+def test_page_bug_shows_message_not_traceback(app_env, monkeypatch) -> None:
+    import formcheck.app_pages as pages
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pages, "history_page", broken)
+    at = _app()
+    at.sidebar.radio(key="nav").set_value("History").run()
+    assert not at.exception
+    assert any("Something went wrong" in e.value for e in at.error)
