@@ -42,7 +42,7 @@ def _colour(s: LiveStatus) -> str:
     return "#2ca02c" if s.holding else "#ff7f0e"
 
 
-def status_panel(s: LiveStatus, mode: str) -> None:
+def status_panel(s: LiveStatus, mode: str, unit: str = "deg", label: str = "") -> None:
     """Counters, hold timer, the current cue in large text, processing fps."""
     if s.error:
         st.error(s.error)
@@ -63,7 +63,8 @@ def status_panel(s: LiveStatus, mode: str) -> None:
     for col, (side, n) in zip(cols, counts.items(), strict=False):
         col.metric(f"{str(side).capitalize()} {word}", f"{n:g}")
     if s.primary_value is not None:
-        cols[-1].metric("Now", f"{s.primary_value:.0f}")
+        value = f"{s.primary_value:.0f}°" if unit == "deg" else f"{s.primary_value:.2f}"
+        cols[-1].metric("Now", value, help=label or None)
     if s.hold_target_s:
         frac = min(1.0, s.hold_elapsed_s / s.hold_target_s) if s.hold_target_s else 0.0
         state = "holding" if s.holding else "paused"
@@ -117,10 +118,11 @@ def live_section(
             async_processing=True,
         )
     playing = bool(getattr(ctx.state, "playing", False))
-    mode = getattr(exercise_for(sess.exercise_id), "mode", "reps")
+    ex = exercise_for(sess.exercise_id)
+    mode = getattr(ex, "mode", "reps")
     with info_col:
         if playing:
-            _live_status(holder, mode)
+            _live_status(holder, mode, getattr(ex, "unit", "deg"), getattr(ex, "primary_label", ""))
         else:
             st.info("Press **START** to begin a set, **STOP** to end it and save it to your "
                     "history. Put the camera where the picture above shows.")  # fmt: skip
@@ -137,9 +139,9 @@ def live_section(
 
 
 @st.fragment(run_every=0.5)
-def _live_status(holder: LiveHolder, mode: str) -> None:
+def _live_status(holder: LiveHolder, mode: str, unit: str, label: str) -> None:
     status = holder.session.status
-    status_panel(status, mode)
+    status_panel(status, mode, unit, label)
     if st.session_state.get("live_speak"):
         speak_changed_cue(status.setup_problems[0] if status.setup_problems else status.cue)
 
