@@ -134,9 +134,14 @@ PEAK_METRICS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def camera_for(motion: Motion) -> tuple[Camera, Room]:
-    """The camera the exercise needs, for a body placed with its anchor at world (0, 0)."""
+def camera_for(motion: Motion, spec: Spec | None = None) -> tuple[Camera, Room]:
+    """The camera the exercise needs, for a body placed with its anchor at world (0, 0);
+    ``spec.camera`` overrides position, look-at and fov (the room follows the camera)."""
     w, h = WIDTH, HEIGHT
+    if spec is not None and spec.camera is not None:
+        pos, look, fov = spec.camera
+        desc = f"custom: at {list(pos)} looking at {list(look)}"
+        return Camera(tuple(pos), tuple(look), float(fov), w, h, desc), Room(wall_dist=1.2)
     key = (motion.position, motion.view)
     if key == ("standing", "front"):
         cam = Camera((0.0, -3.4, 1.05), (0.0, 0.0, 0.88), 46.0, w, h,
@@ -262,7 +267,7 @@ def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None
     deltas = body.deltas(motion.ang, motion.root, motion.legs_root)
     verts, kps, _ = body.forward(deltas)
     place(motion, body, verts, kps)
-    cam, room = camera_for(motion)
+    cam, room = camera_for(motion, spec)
     n = len(motion.t)
 
     w33 = mediapipe_layout(kps)
@@ -330,7 +335,8 @@ def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None
         "circles": motion.circles or {"left": 0, "right": 0},
         "circle_windows": motion.windows,
         "timed": motion.timed,
-        "spec": dataclasses.asdict(spec),
+        "spec": {k: v for k, v in dataclasses.asdict(spec).items()
+                 if not (k == "camera" and v is None)},
         "generator": "tools/render_synthetic.py (anny 0.6.2 body, moderngl render)",
         "frames": {
             "t_s": [round(float(x), 4) for x in motion.t],
@@ -358,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--phenotype", default="female_avg", choices=sorted(PHENOTYPES))
     ap.add_argument("--clothing", default="blue_grey", choices=sorted(CLOTHING))
+    ap.add_argument("--camera", default=None, metavar="X,Y,Z:LX,LY,LZ:FOV",
+                    help="camera override: position, look-at (metres, world axes, the body "
+                    "anchored at 0,0 on the floor) and vertical fov in degrees")
     ap.add_argument("--out", type=Path, default=OUT_DIR)
     ap.add_argument("--stills", type=Path, default=None, help="also save PNG stills here")
     a = ap.parse_args(argv)
@@ -370,8 +379,12 @@ def main(argv: list[str] | None = None) -> int:
         jobs = list(CLIPS.items())
     jobs += [(c, CLIPS[c]) for c in a.clip]
     if a.exercise:
+        camera = None
+        if a.camera:
+            p, q, f = a.camera.split(":")
+            camera = (tuple(map(float, p.split(","))), tuple(map(float, q.split(","))), float(f))
         spec = Spec(a.exercise, a.variant, a.side, a.reps, a.tempo, tuple(a.fault), a.seed,
-                    a.phenotype, a.clothing)
+                    a.phenotype, a.clothing, camera=camera)
         jobs.append((f"{a.exercise}__{a.variant}", spec))
     if not jobs:
         ap.error("nothing to render: --all, --clip NAME or --exercise ...")

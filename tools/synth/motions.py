@@ -39,6 +39,9 @@ class Spec:
     phenotype: str = "female_avg"
     clothing: str = "blue_grey"
     fps: int = 15
+    #: Optional camera override: (position xyz, look-at xyz, vertical fov deg), metres in
+    #: the world frame with the body's anchor at (0, 0, floor); None = the exercise's view.
+    camera: tuple[tuple[float, float, float], tuple[float, float, float], float] | None = None
 
 
 @dataclass
@@ -224,7 +227,7 @@ def squat_valgus(spec: Spec, body: Body) -> Motion:
         ang[f"sh_abd_{s}"] = const(t, 8.0)
         ang[f"elbow_{s}"] = const(t, 5.0)
         if "knee_valgus" in spec.faults:
-            ang[f"wiper_{s}"] = 15.0 * p**1.5
+            ang[f"wiper_{s}"] = 17.5 * p**1.5
         else:
             ang[f"wiper_{s}"] = -4.0 * p  # knees track out over the toes
     ang["neck_flex"] = -0.6 * lean
