@@ -124,6 +124,7 @@ class ClipResult:
     view: str
     mode: str
     frames: int
+    frames_true: int
     detection_rate: float
     metrics: dict[str, FamilyError]
     counts_true: dict[str, int]
@@ -501,6 +502,12 @@ def score_clip(clip: str, sc: dict, report: dict, rows: list[dict], seconds: flo
     """Compare one pipeline run (report dict, frames.csv rows) with the sidecar ``sc``."""
     result = report["result"]
     t = _arr(sc["frames"]["t_s"])
+    if len(rows) != len(t):
+        print(
+            f"warning: {clip}: {len(rows)} frames decoded, the sidecar has {len(t)}: "
+            "video and sidecar are out of step (re-rendered?)",
+            file=sys.stderr,
+        )
     idx = align(t, rows)
     at_target = target_mask(sc, t)
     metrics = {
@@ -517,6 +524,7 @@ def score_clip(clip: str, sc: dict, report: dict, rows: list[dict], seconds: flo
         view=sc["view"],
         mode=result["mode"],
         frames=len(rows),
+        frames_true=int(sc.get("n_frames") or len(sc["frames"]["t_s"])),
         detection_rate=float(report["detection_rate"]),
         metrics=metrics,
         counts_true=true_counts(sc, result["mode"]),
@@ -573,7 +581,10 @@ def metric_table(clips: list[ClipResult], markdown: bool) -> str:
     head = ["clip", "view", "det"] + [FAMILY_TITLES[f] for f in FAMILIES]
     rows = []
     for c in clips:
-        cells = [c.clip, c.view, f"{c.detection_rate:.2f}"]
+        det = f"{c.detection_rate:.2f}"
+        if c.frames != c.frames_true:
+            det += f" (frames {c.frames}/{c.frames_true}!)"
+        cells = [c.clip, c.view, det]
         for fam in FAMILIES:
             e = c.metrics.get(fam)
             cells.append("" if e is None else f"{_fmt(e.mae, fam)} ({_fmt(e.mae_target, fam)})")
@@ -682,6 +693,7 @@ def results_from_json(path: Path) -> list[ClipResult]:
     for d in data["clips"]:
         d = {k: v for k, v in d.items() if k not in derived}
         d["metrics"] = {k: FamilyError(**v) for k, v in d["metrics"].items()}
+        d.setdefault("frames_true", d["frames"])
         out.append(ClipResult(**d))
     return out
 
