@@ -35,8 +35,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
 
-#: About 20-40 s per clip on two cores: deselect with ``-m "not slow"``.
-pytestmark = pytest.mark.slow
+#: The end-to-end tests take about 20-40 s per clip on two cores: deselect them with
+#: ``-m "not slow"``.
+slow = pytest.mark.slow
 
 
 def _load_accuracy():
@@ -207,6 +208,7 @@ def result() -> Callable[[str], object]:
     return get
 
 
+@slow
 @pytest.mark.parametrize("clip", _cases("frames"))
 def test_video_matches_sidecar(result, clip: str) -> None:
     r = result(clip)
@@ -215,12 +217,14 @@ def test_video_matches_sidecar(result, clip: str) -> None:
     )
 
 
+@slow
 @pytest.mark.parametrize("clip", _cases("detection"))
 def test_person_detected(result, clip: str) -> None:
     r = result(clip)
     assert r.detection_rate >= MIN_DETECTION, f"{clip}: detection rate {r.detection_rate:.2f}"
 
 
+@slow
 @pytest.mark.parametrize("clip", _cases("counts"))
 def test_counts_match_per_side(result, clip: str) -> None:
     r = result(clip)
@@ -229,6 +233,7 @@ def test_counts_match_per_side(result, clip: str) -> None:
     )
 
 
+@slow
 @pytest.mark.parametrize("clip", _cases("holds", _with_holds()))
 def test_hold_times(result, clip: str) -> None:
     r = result(clip)
@@ -240,6 +245,7 @@ def test_hold_times(result, clip: str) -> None:
     assert not bad, f"{clip}: holds off by more than {HOLD_TOL_S} s: {bad}"
 
 
+@slow
 @pytest.mark.parametrize("clip", _cases("timed", _timed()))
 def test_timed_per_side(result, clip: str) -> None:
     r = result(clip)
@@ -252,6 +258,7 @@ def test_timed_per_side(result, clip: str) -> None:
     )
 
 
+@slow
 @pytest.mark.parametrize(("clip", "family"), _family_cases())
 def test_metric_mae(result, clip: str, family: str) -> None:
     e = result(clip).metrics[family]
@@ -263,6 +270,7 @@ def test_metric_mae(result, clip: str, family: str) -> None:
     )
 
 
+@slow
 @pytest.mark.parametrize("clip", _cases("faults"))
 def test_faults_detected_and_no_false_alarms(result, clip: str) -> None:
     r = result(clip)
@@ -275,3 +283,83 @@ def test_faults_detected_and_no_false_alarms(result, clip: str) -> None:
         assert not r.false_alarms, (
             f"{clip}: clean clip raised form rules {r.false_alarms} (cues {r.cues})"
         )
+
+
+# ------------------------------------------------------------- the scoring itself (fast)
+
+
+def test_angle_errors_wrap_around() -> None:
+    import numpy as np
+
+    d = acc.angle_diff(np.array([-179.0, 170.0, 10.0]), np.array([179.0, -170.0, 12.0]))
+    assert np.allclose(d, [2.0, -20.0, -2.0])
+
+
+def test_frames_align_by_time_and_skip_missing() -> None:
+    import numpy as np
+
+    rows = [{"t_s": 0.0}, {"t_s": 0.0667}, {"t_s": 0.2}]
+    idx = acc.align(np.array([0.0, 0.0667, 0.1333, 0.2]), rows)
+    assert idx.tolist() == [0, 1, -1, 2]
+
+
+def test_target_window_covers_holds_peaks_and_circling() -> None:
+    import numpy as np
+
+    sc = {
+        "holds": [{"start_s": 1.0, "end_s": 2.0}],
+        "reps": [{"peak_s": 5.0}],
+        "circle_windows": [{"start_s": 8.0, "end_s": 9.0}],
+    }
+    t = np.array([0.5, 1.5, 4.7, 5.2, 6.0, 8.5])
+    assert acc.target_mask(sc, t).tolist() == [False, True, False, True, False, True]
+
+
+def test_family_error_pools_sides_and_ignores_unmeasured_frames() -> None:
+    import numpy as np
+
+    sc = {"frames": {"metrics": {"knee_drop_L": [10.0, 20.0, None], "knee_drop_R": [0, 0, 0]}}}
+    rows = [
+        {"knee_drop_L": 12.0, "knee_drop_R": 1.0},
+        {"knee_drop_L": float("nan"), "knee_drop_R": -1.0},
+        {"knee_drop_L": 5.0, "knee_drop_R": 3.0},
+    ]
+    e = acc.family_error(
+        ("knee_drop_L", "knee_drop_R"), sc, rows, np.arange(3), np.array([True, False, False])
+    )
+    assert e.n == 4 and e.mae == pytest.approx((2 + 1 + 1 + 3) / 4)
+    assert e.mae_target == pytest.approx(1.5) and e.coverage == pytest.approx(4 / 5)
+
+
+def test_holds_pair_by_overlap_and_counts_by_side() -> None:
+    sc = {
+        "holds": [
+            {"side": "left", "start_s": 2.0, "end_s": 6.0, "duration_s": 4.0},
+            {"side": "left", "start_s": 10.0, "end_s": 14.0, "duration_s": 4.0},
+        ]
+    }
+    result = {
+        "mode": "hold",
+        "holds": [{"side": "left", "start_s": 1.8, "end_s": 6.3, "duration_s": 4.3}],
+        "reps": [],
+    }
+    errs = acc.hold_errors(sc, result)
+    assert [e["error_s"] for e in errs] == [pytest.approx(0.3), None]
+    assert acc.found_counts(result) == {"left": 1}
+    assert acc.true_counts(sc, "hold") == {"left": 2}
+
+
+def test_a_fault_counts_when_its_rule_fails_or_its_cue_fires() -> None:
+    cue = acc.rule_cues("squat_valgus", {})["valgus_left"]
+    failed = {"reps": [{"form": {"valgus_left": {"pass": False}}}], "holds": [], "events": []}
+    cued = {"reps": [], "holds": [], "events": [{"kind": "cue", "message": cue, "data": {}}]}
+    quiet = {"reps": [{"form": {"valgus_left": {"pass": True}}}], "holds": [], "events": []}
+    for res in (failed, cued):
+        assert acc.fault_detection(["knee_valgus"], "squat_valgus", {}, res)[0] == {
+            "knee_valgus": True
+        }
+        assert acc.fault_detection([], "squat_valgus", {}, res)[1]  # a false alarm if clean
+    assert acc.fault_detection(["knee_valgus"], "squat_valgus", {}, quiet) == (
+        {"knee_valgus": False},
+        [],
+    )
