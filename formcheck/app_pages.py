@@ -167,6 +167,7 @@ def upload_page() -> None:
                     cache[key] = an
             if go and key in cache:
                 st.session_state["upload_result"] = cache[key]
+                st.toast("Analysis finished: the result is below.")
 
     with st.container(border=True):
         st.subheader("Your own video")
