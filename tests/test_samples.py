@@ -363,3 +363,18 @@ def test_a_fault_counts_when_its_rule_fails_or_its_cue_fires() -> None:
         {"knee_valgus": False},
         [],
     )
+
+
+def test_reported_peak_is_compared_with_the_true_primary() -> None:
+    sc = {
+        "exercise": "band_stretch",
+        "frames": {"t_s": [0.0, 1.0, 2.0, 3.0], "metrics": {"hip_flexion_L": [0, 50, 100, 10]}},
+        "holds": [{"side": "left", "start_s": 0.5, "end_s": 2.5, "duration_s": 2.0}],
+    }
+    result = {
+        "mode": "hold",
+        "holds": [{"side": "left", "start_s": 0.8, "end_s": 2.6, "peak_value": 96.0}],
+        "reps": [],
+    }
+    (p,) = acc.peak_errors(sc, result)
+    assert p["true"] == 100 and p["error"] == pytest.approx(-4.0)

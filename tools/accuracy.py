@@ -90,6 +90,27 @@ FAULT_RULES: dict[str, tuple[str, ...]] = {
 }
 
 SIDES = ("left", "right", "both")
+SIDE_CODES = {"left": "L", "right": "R"}
+
+
+def _m(tr: dict[str, np.ndarray], name: str) -> np.ndarray:
+    return tr[name]
+
+
+#: Exercise -> the true value of its primary metric per frame, from the sidecar's metrics
+#: ``tr`` and the working side ``s`` ("L"/"R"; "L" for both-sided exercises), mirroring
+#: the engine's definition (``formcheck.exercises.derived``) on the true landmarks.
+PEAK_TRUTH = {
+    "seated_internal_rotation": lambda tr, s: _m(tr, f"knee_drop_{s}"),
+    "knee_to_knee": lambda tr, s: 0.5 * (_m(tr, "knee_drop_L") + _m(tr, "knee_drop_R")),
+    "band_stretch": lambda tr, s: _m(tr, f"hip_flexion_{s}"),
+    "hip_hinge_rotation": lambda tr, s: np.fmax(
+        _m(tr, "trunk_inclination"), np.fmin(_m(tr, "knee_flexion_L"), _m(tr, "knee_flexion_R"))
+    ),
+    "standing_spine_twist": lambda tr, s: (
+        (1.0 if s == "R" else -1.0) * (_m(tr, "trunk_twist") - _m(tr, "trunk_twist")[0])
+    ),
+}
 
 
 # ------------------------------------------------------------------------ data types
@@ -130,6 +151,7 @@ class ClipResult:
     counts_true: dict[str, int]
     counts_found: dict[str, int]
     hold_errors_s: list[dict[str, Any]]
+    peak_errors: list[dict[str, Any]]
     timed_true_s: dict[str, float]
     timed_found_s: dict[str, float]
     faults_injected: list[str]
@@ -156,6 +178,12 @@ class ClipResult:
         }
 
     @property
+    def peak_mae(self) -> float | None:
+        """Mean absolute error of the reported peak (depth) per matched rep/hold, or None."""
+        errs = [abs(p["error"]) for p in self.peak_errors if p["error"] is not None]
+        return float(np.mean(errs)) if errs else None
+
+    @property
     def max_hold_error_s(self) -> float | None:
         """Largest absolute hold time error (s) over the matched holds, None if none."""
         errs = [abs(h["error_s"]) for h in self.hold_errors_s if h["error_s"] is not None]
@@ -167,6 +195,7 @@ class ClipResult:
         d["count_errors"] = self.count_errors
         d["timed_errors_s"] = self.timed_errors_s
         d["max_hold_error_s"] = self.max_hold_error_s
+        d["peak_mae"] = self.peak_mae
         return _clean(d)
 
 
@@ -376,6 +405,48 @@ def hold_errors(sc: dict, result: dict) -> list[dict[str, Any]]:
     return out
 
 
+def peak_errors(sc: dict, result: dict) -> list[dict[str, Any]]:
+    """The depth the engine reports against the truth, per true rep (or hold).
+
+    For each true rep (hold mode: each true hold), the engine's rep/hold of the same side
+    overlapping it most; ``found`` = its ``peak_value``, ``true`` = the largest true
+    primary value (:data:`PEAK_TRUTH`) inside the true rep. Degrees; ``error`` = found -
+    true, None when nothing matched. Empty for exercises without a true primary.
+    """
+    fn = PEAK_TRUTH.get(sc["exercise"])
+    if fn is None:
+        return []
+    tr = {k: _arr(v) for k, v in sc["frames"]["metrics"].items()}
+    t = _arr(sc["frames"]["t_s"])
+    mode = result["mode"]
+    items = result["holds"] if mode == "hold" else [r for r in result["reps"] if r["counted"]]
+    truth_items = (sc.get("holds") if mode == "hold" else sc.get("reps")) or []
+    out, used = [], set()
+    for it in truth_items:
+        series = fn(tr, SIDE_CODES.get(it["side"], "L"))
+        inside = (t >= it["start_s"]) & (t <= it["end_s"]) & np.isfinite(series)
+        true_peak = float(np.max(series[inside])) if inside.any() else math.nan
+        best, best_ov = None, 0.0
+        for k, f in enumerate(items):
+            ov = _overlap(it["start_s"], it["end_s"], f["start_s"], f["end_s"])
+            if k not in used and f["side"] == it["side"] and ov > best_ov:
+                best, best_ov = k, ov
+        found = None if best is None else items[best]["peak_value"]
+        if best is not None:
+            used.add(best)
+        ok = found is not None and math.isfinite(true_peak)
+        out.append(
+            {
+                "side": it["side"],
+                "start_s": it["start_s"],
+                "true": round(true_peak, 2) if math.isfinite(true_peak) else None,
+                "found": found,
+                "error": round(found - true_peak, 2) if ok else None,
+            }
+        )
+    return out
+
+
 def true_timed(sc: dict) -> dict[str, float]:
     """Sidecar timed seconds per side (``{"left": s, "right": s}``), empty if none."""
     timed = sc.get("timed") or {}
@@ -530,6 +601,7 @@ def score_clip(clip: str, sc: dict, report: dict, rows: list[dict], seconds: flo
         counts_true=true_counts(sc, result["mode"]),
         counts_found=found_counts(result),
         hold_errors_s=hold_errors(sc, result),
+        peak_errors=peak_errors(sc, result),
         timed_true_s=true_timed(sc) if result["mode"] == "timed" else {},
         timed_found_s={k: float(v) for k, v in (result.get("timed") or {}).items()},
         faults_injected=list(faults),
@@ -594,7 +666,15 @@ def metric_table(clips: list[ClipResult], markdown: bool) -> str:
 
 def engine_table(clips: list[ClipResult], markdown: bool) -> str:
     """Per clip: counts found/true per side, hold and timed errors, faults."""
-    head = ["clip", "mode", "count found/true", "hold err (s)", "timed err (s)", "faults"]
+    head = [
+        "clip",
+        "mode",
+        "count found/true",
+        "peak err (deg)",
+        "hold err (s)",
+        "timed err (s)",
+        "faults",
+    ]
     rows = []
     for c in clips:
         holds = c.max_hold_error_s
@@ -604,7 +684,13 @@ def engine_table(clips: list[ClipResult], markdown: bool) -> str:
                      for h in c.hold_errors_s)
         )  # fmt: skip
         timed_txt = _side_text(c.timed_errors_s, "{:+.1f}") if c.mode == "timed" else "–"
-        rows.append([c.clip, c.mode, _counts_text(c), hold_txt, timed_txt, _faults_text(c)])
+        peak_txt = (
+            " ".join("none" if p["error"] is None else f"{p['error']:+.0f}" for p in c.peak_errors)
+            or "–"
+        )
+        rows.append(
+            [c.clip, c.mode, _counts_text(c), peak_txt, hold_txt, timed_txt, _faults_text(c)]
+        )
     return _table(head, rows, markdown)
 
 
@@ -689,11 +775,12 @@ def results_from_json(path: Path) -> list[ClipResult]:
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
     out = []
-    derived = ("count_errors", "timed_errors_s", "max_hold_error_s")
+    derived = ("count_errors", "timed_errors_s", "max_hold_error_s", "peak_mae")
     for d in data["clips"]:
         d = {k: v for k, v in d.items() if k not in derived}
         d["metrics"] = {k: FamilyError(**v) for k, v in d["metrics"].items()}
         d.setdefault("frames_true", d["frames"])
+        d.setdefault("peak_errors", [])
         out.append(ClipResult(**d))
     return out
 
