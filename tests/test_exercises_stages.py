@@ -27,19 +27,23 @@ def _fm(t: float, **vals: float) -> FrameMetrics:
 def test_baseline_fixes_medians_when_the_setup_first_passes():
     b = Baseline(get_exercise("seated_internal_rotation"))
     for i, yaw in enumerate([4.0, 5.0, 6.0, 100.0]):
-        b.update(_fm(i / 30, pelvis_yaw=yaw, trunk_twist=2.0), clean=i < 3, ok_now=False)
+        fm = _fm(i / 30, pelvis_yaw=yaw, trunk_twist=2.0)
+        b.update(fm, fm.values, clean=i < 3, ok_now=False)
     assert b.values == {} and not b.fixed
-    b.update(_fm(0.2, pelvis_yaw=5.5, trunk_twist=2.0), clean=True, ok_now=True)
+    fm = _fm(0.2, pelvis_yaw=5.5, trunk_twist=2.0)
+    b.update(fm, fm.values, clean=True, ok_now=True)
     assert b.fixed
     assert b.values["pelvis_yaw"] == pytest.approx(5.25)  # median of 4, 5, 6, 5.5
-    b.update(_fm(0.3, pelvis_yaw=50.0), clean=True, ok_now=True)
+    fm = _fm(0.3, pelvis_yaw=50.0)
+    b.update(fm, fm.values, clean=True, ok_now=True)
     assert b.values["pelvis_yaw"] == pytest.approx(5.25)  # fixed once set
 
 
 def test_rest_value_is_captured_per_side_and_clamped():
     d = get_exercise("seated_internal_rotation")
     b = Baseline(d)
-    b.update(_fm(0.0, pelvis_yaw=0.0), clean=True, ok_now=True)
+    fm = _fm(0.0, pelvis_yaw=0.0)
+    b.update(fm, fm.values, clean=True, ok_now=True)
     v = {"knee_drop_planted_L": 12.0, "knee_drop_planted_R": 60.0}
     outs = [b.rest_offset(v, "left", ok=True) for _ in range(REST_FRAMES)]
     assert all(math.isnan(x) for x in outs[:-1])
@@ -149,3 +153,27 @@ def test_report_has_the_documented_keys():
         ("rep_done", "Rep 1"),
     ]
     assert d["events"][0]["data"] == {"progress": True} and d["top_cues"] == {}
+
+
+def test_the_tracker_reads_raw_metrics_unless_told_otherwise():
+    import dataclasses
+
+    from formcheck.exercises import ExerciseTracker
+
+    s = Script(noise=0.0, base={"knee_drop_L": 0.0, "knee_drop_R": 0.0}).seg(1.5)
+    s.seg(1.0, knee_drop_R=(0.0, 45.0)).seg(3.5, knee_drop_R=45.0)
+    s.seg(1.0, knee_drop_R=(45.0, 0.0)).seg(1.0)
+    # "corrected" values twice the raw ones: raw reads 45, corrected 90
+    frames = [
+        dataclasses.replace(f, raw=dict(f.values), values={k: 2 * v for k, v in f.values.items()})
+        for f in s.frames()
+    ]
+    d = get_exercise("seated_internal_rotation")
+    for metrics, peak in (("raw", 45.0), ("corrected", 90.0)):
+        tr = ExerciseTracker(d, metrics=metrics)
+        for f in frames:
+            tr.update(f)
+        (rep,) = tr.finish().reps
+        assert rep.peak_value == pytest.approx(peak), metrics
+    with pytest.raises(ValueError, match="metrics must be"):
+        ExerciseTracker(d, metrics="smoothed")

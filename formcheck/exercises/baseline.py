@@ -58,11 +58,16 @@ class Baseline:
         """True once the setup has passed and the baseline values are set."""
         return not self._first_ok
 
-    def update(self, fm: FrameMetrics, clean: bool, ok_now: bool) -> None:
-        """Collect rest values while the setup is ``clean``; fix them when it is first ok."""
+    def update(self, fm: FrameMetrics, values: dict[str, float], clean: bool, ok_now: bool) -> None:
+        """Collect rest values while the setup is ``clean``; fix them when it is first ok.
+
+        ``values`` are the frame's metrics the tracker works on (raw or corrected).
+        """
         if not clean or len(self.values) == len(BASELINE_METRICS) + len(BASELINE_POSE_KEYS):
             return
-        sample = {m: fm.get(m) for m in BASELINE_METRICS} | pose_baseline(fm.pose)
+        sample = {m: values.get(m, math.nan) for m in BASELINE_METRICS}
+        sample = {k: (math.nan if x is None else float(x)) for k, x in sample.items()}
+        sample |= pose_baseline(fm.pose)
         for k, x in sample.items():
             if k not in self.values and not math.isnan(x):
                 self._buf.setdefault(k, deque(maxlen=15)).append(x)

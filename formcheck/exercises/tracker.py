@@ -8,6 +8,11 @@ decoded file alike)::
         state = tracker.update(fm)      # TrackerState, for drawing
     result = tracker.finish()           # ExerciseResult, result.to_dict() for JSON
 
+Metrics: by default the tracker reads ``FrameMetrics.raw`` (what MediaPipe's
+landmarks give; every threshold in the catalogue is tuned on it) and falls back
+to ``values`` when a frame carries no raw copy. ``metrics="corrected"`` reads
+the bias-corrected ``values`` instead (thresholds would need re-tuning).
+
 Side choice (``side="auto"``): each frame the working leg is the one whose
 first measurable ``side_metrics`` entry (default: the primary metric) is larger, i.e. the leg that
 moves; a rep / hold / circle is credited to the side seen in most of its
@@ -56,9 +61,12 @@ SHORT_CUE_S = 1.5
 class ExerciseTracker:
     """Per-frame state machine for one set of one exercise (see module docstring)."""
 
-    def __init__(self, exercise: ExerciseDef, side: str = "auto") -> None:
+    def __init__(self, exercise: ExerciseDef, side: str = "auto", metrics: str = "raw") -> None:
         if side not in ("auto", "left", "right"):
             raise ValueError(f"side must be 'auto', 'left' or 'right', got {side!r}")
+        if metrics not in ("raw", "corrected"):
+            raise ValueError(f"metrics must be 'raw' or 'corrected', got {metrics!r}")
+        self.metrics = metrics
         d = self.d = exercise
         self.fixed = _SIDE_CODES.get(side)
         self.side_keys = ["both"] if d.sides == "both" else ["left", "right"]
@@ -524,8 +532,10 @@ class ExerciseTracker:
         for p in st.new_problems:
             if self.cues.allow(p, self._t):
                 self._emit(ev, "setup_problem", None, p)
-        self.base.update(fm, clean=not st.problems, ok_now=st.ok)
-        v = with_derived(fm.values, self.base.values, fm.pose)
+        raw = getattr(fm, "raw", None)
+        src = raw if self.metrics == "raw" and raw else fm.values
+        self.base.update(fm, src, clean=not st.problems, ok_now=st.ok)
+        v = with_derived(src, self.base.values, fm.pose)
         s, value, metric = self._pick(v)
         if not st.ok:
             value = math.nan
