@@ -115,7 +115,10 @@ def test_circles_sagging_back_cues():
 
 # --------------------------------------------------------------------------- ball massage
 
-BALL = get_exercise("ball_massage").with_settings({"timed_target_s": 8})
+# Threshold-only timing for the exact-duration tests; settle / release tested below.
+BALL = get_exercise("ball_massage").with_settings(
+    {"timed_target_s": 8, "settle_rate": 1000, "release_drop": 180}
+)
 REST_B = {"knee_drop_L": 0.0, "knee_drop_R": 0.0, "pelvis_x": 1.5, "pelvis_y": 2.0}
 
 
@@ -255,3 +258,13 @@ def test_ball_massage_a_short_pause_keeps_the_clock_a_long_one_stops_it():
     assert start + BALL.motion_grace_s <= res.timed["right"] + 2 * FRAME
     assert res.timed["right"] <= start + BALL.motion_window_s + BALL.motion_grace_s
     assert "Keep circling your hips" in res.top_cues
+
+
+def test_ball_massage_times_the_knee_down_not_the_way_down_and_up():
+    d = get_exercise("ball_massage").with_settings({"timed_target_s": 8})
+    s = ball_script().seg(1.0)
+    massage(s, "R", 6.0)
+    _, res = run(d, s.frames())
+    # opens once the drop has settled (within the 0.5 s slope window of reaching it) and
+    # closes as soon as the knee comes back up by the release drop: about the 6 s plateau
+    assert 6.0 - 0.5 <= res.timed["right"] <= 6.0 + 0.1

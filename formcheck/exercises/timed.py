@@ -1,5 +1,11 @@
 """Timed work per side (ball massage): seconds while a side's condition holds.
 
+:class:`PositionGate` says whether the position is held: it opens once the value
+is past ``enter`` and has settled (slope under ``settle_rate`` over 0.5 s) and
+closes when the value falls below ``exit`` or ``release_drop`` below the mean
+since it opened (or 30% of the way from that mean to ``exit``), so the way in
+and out is not timed.
+
 :class:`MotionMeter` says whether a point keeps moving: the spread (root of the
 summed variances of x and y) of its path over the last ``window_s`` seconds, in
 the unit of x and y (torso lengths for the hip midpoint, degrees for the hip
@@ -13,6 +19,8 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+
+from formcheck.exercises.holds import slope
 
 
 class MotionMeter:
@@ -39,6 +47,55 @@ class MotionMeter:
         my = sum(p[2] for p in self._pts) / n
         var = sum((p[1] - mx) ** 2 + (p[2] - my) ** 2 for p in self._pts) / n
         return math.sqrt(var)
+
+
+class PositionGate:
+    """In-position test with settle-to-open and release-to-close (see module docstring)."""
+
+    def __init__(
+        self,
+        enter: float,
+        exit: float,
+        settle_rate: float | None = None,
+        release_drop: float | None = None,
+        settle_window_s: float = 0.5,
+    ) -> None:
+        self.enter, self.exit = enter, exit
+        self.settle_rate, self.release_drop = settle_rate, release_drop
+        self.settle_window_s = settle_window_s
+        self.open = False
+        self._recent: deque[tuple[float, float]] = deque()
+        self._sum, self._n = 0.0, 0
+
+    def update(self, t: float, value: float) -> bool:
+        """Advance to ``t`` with ``value`` (NaN keeps the state) and return ``open``."""
+        if math.isnan(value):
+            return self.open
+        self._recent.append((t, value))
+        while self._recent and t - self._recent[0][0] > self.settle_window_s + 1e-9:
+            self._recent.popleft()
+        if self.open:
+            mean = self._sum / self._n
+            drop = max(self.release_drop, 0.3 * (mean - self.exit)) if self.release_drop else None
+            if value < self.exit or (drop is not None and value < mean - drop):
+                self.open = False
+            else:
+                self._sum += value
+                self._n += 1
+        elif value >= self.enter and self._settled():
+            self.open = True
+            self._sum, self._n = value, 1
+        return self.open
+
+    def close(self) -> None:
+        """Force the gate shut (the side changed, the setup failed)."""
+        self.open = False
+
+    def _settled(self) -> bool:
+        if self.settle_rate is None:
+            return True
+        sl = slope(self._recent)
+        return not math.isnan(sl) and abs(sl) <= self.settle_rate
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from formcheck.exercises.result import (
 from formcheck.exercises.rules import CueTimer, FormLog, applies
 from formcheck.exercises.setup import SetupMonitor
 from formcheck.exercises.state import Event, TrackerState
-from formcheck.exercises.timed import MotionMeter, SideTimer, TimedSegment
+from formcheck.exercises.timed import MotionMeter, PositionGate, SideTimer, TimedSegment
 from formcheck.metrics import FrameMetrics
 
 SIDE_NAMES = {"L": "left", "R": "right"}
@@ -115,7 +115,8 @@ class ExerciseTracker:
         self._asym: dict[str, float] = {}
         self._peak = -math.inf
         self._lifted = False
-        self._dropped = False
+        self.gate = PositionGate(d.enter, d.exit, d.settle_rate, d.release_drop)
+        self._gate_side: str | None = None
         self._short_since: float | None = None
         self._announced: set[str] = set()
         self._last_side: str | None = None
@@ -454,9 +455,10 @@ class ExerciseTracker:
         turn = self.turning.update(
             self._t, v.get("pelvis_tilt", math.nan), v.get("pelvis_yaw", math.nan)
         )
-        if not math.isnan(value):
-            self._dropped = value >= d.enter or (self._dropped and value >= d.exit)
-        dropped = self._dropped and not math.isnan(value) and s is not None
+        if s != self._gate_side:  # the other knee: its own settle / release
+            self.gate.close()
+            self._gate_side = s
+        dropped = self.gate.update(self._t, value) and not math.isnan(value) and s is not None
         moving_now = (not math.isnan(spread) and spread >= d.motion_min) or (
             not math.isnan(turn) and turn >= d.motion_min_deg
         )
@@ -516,7 +518,8 @@ class ExerciseTracker:
         if not self.holds.active:
             self.holds.armed = False
             self.holds.in_position = False
-        self._lifted = self._dropped = False
+        self._lifted = False
+        self.gate.close()
 
     # ------------------------------------------------------------------ public
 
