@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import glob
 import json
 import math
 import os
@@ -89,7 +90,6 @@ FAULT_RULES: dict[str, tuple[str, ...]] = {
     "squat_not_hinge": ("hinge_not_squat", "hinge_at_hips"),
 }
 
-SIDES = ("left", "right", "both")
 SIDE_CODES = {"left": "L", "right": "R"}
 
 
@@ -137,7 +137,18 @@ class FamilyError:
 
 @dataclass
 class ClipResult:
-    """Everything the benchmark measured on one clip (see the module docstring)."""
+    """Everything the benchmark measured on one clip (see the module docstring).
+
+    ``frames``/``frames_true``: frames decoded / in the sidecar (equal unless the video
+    and sidecar are out of step). ``detection_rate`` 0..1. ``metrics``: per relevant
+    family. ``counts_*``: per side key (left / right / both). ``hold_errors_s``: per true
+    hold ``{side, start_s, true_s, found_s, error_s}`` (s). ``peak_errors``: per true
+    rep/hold ``{side, start_s, true, found, error}`` (degrees). ``timed_*_s``: seconds per
+    side. ``faults_detected``: per injected fault True / False / None (no rule maps to
+    it). ``rules_failed``: form rules failed in any rep/hold; ``cues``: cue -> times fired;
+    ``false_alarms``: rules that fired without a matching injected fault. ``seconds``:
+    wall time of the pipeline run; ``correction``: on / off (see :func:`correction_state`).
+    """
 
     clip: str
     exercise: str
@@ -220,7 +231,7 @@ def find_sidecars(pattern: str | None = None, folder: Path = SAMPLES) -> list[Pa
     path glob such as ``/tmp/out/*.mp4``).
     """
     if pattern and ("/" in pattern):
-        cands = sorted(Path(p).with_suffix(".json") for p in _glob(pattern))
+        cands = sorted(Path(p).with_suffix(".json") for p in glob.glob(pattern))
     else:
         cands = sorted(folder.glob("*__*.json"))
         if pattern:
@@ -232,12 +243,6 @@ def _matches(sidecar: Path, pattern: str) -> bool:
     """True when the clip's stem or video file name matches the glob ``pattern``."""
     names = (sidecar.stem, sidecar.with_suffix(".mp4").name)
     return any(fnmatch.fnmatch(n, pattern) for n in names)
-
-
-def _glob(pattern: str) -> list[str]:
-    import glob
-
-    return glob.glob(pattern)
 
 
 def load_sidecar(path: Path) -> dict:
