@@ -70,13 +70,15 @@ def exercise_choices() -> dict[str, str]:
         return {k: k.replace("_", " ").capitalize() for k in EXERCISE_IDS}
 
 
-def save_to_history(report: dict, series: dict, source: str) -> int | None:
-    """Save a set; shows the error and returns None when the store is unusable."""
+def save_to_history(
+    report: dict, series: dict, source: str, video: bytes | None = None
+) -> int | None:
+    """Save a set (the video only when given); shows the error, None when the store is unusable."""
     store, _ = get_store()
     if store is None:
         return None
     try:
-        return store.save(report, series, source=source)
+        return store.save(report, series, source=source, video=video)
     except StoreError as e:
         st.error(f"Not saved to history: {e}")
         return None
@@ -186,12 +188,17 @@ def upload_page() -> None:
             "and deleted right after; only the summary is kept in your history."
         )
         save = st.checkbox("Save the result to my history", value=True, key="up_save")
+        keep_video = st.checkbox(
+            "Also keep the annotated video in my history (uses disk space)",
+            value=False, key="up_keep_video", disabled=not save,
+        )  # fmt: skip
         if st.button("Analyse video", type="primary", disabled=up is None, key="upload_go"):
             an = _run_analysis(analyze_upload, up.getvalue(), up.name, ex_id, side=side)
             if an is not None:
                 st.session_state["upload_result"] = an
                 if save:
-                    sid = save_to_history(an.report, an.series, "upload")
+                    video = an.video if keep_video else None
+                    sid = save_to_history(an.report, an.series, "upload", video)
                     if sid:
                         st.toast(f"Saved to history as set #{sid}")
 
@@ -297,6 +304,9 @@ def history_page() -> None:
         st.warning("That set no longer exists.")
         return
     summary_cards(summarize(row.report))
+    video = store.video(sid)
+    if video:
+        st.video(video, format="video/mp4")
     set_charts(store.series(sid), row.report, key=f"hist-{sid}")
     c1, c2 = st.columns([1, 3])
     c1.download_button("Download report.json", json.dumps(row.report, indent=2),

@@ -137,7 +137,8 @@ def test_history_open_and_delete(app_env) -> None:
                       "peak_value": 33.0, "metric": "knee_drop_L", "counted": True}],
         },
     }  # fmt: skip
-    sid = store.save(report, {"knee_drop_L": [(t / 10, 10.0 + t) for t in range(40)]})
+    series = {"knee_drop_L": [(t / 10, 10.0 + t) for t in range(40)]}
+    sid = store.save(report, series, video=b"\x00\x00\x00\x18ftypmp42")
     store.save({**report, "created": "2026-01-05T10:00:00+00:00"})
     at = _app()
     at.sidebar.radio(key="nav").set_value("History").run()
@@ -147,6 +148,7 @@ def test_history_open_and_delete(app_env) -> None:
     assert not at.exception, at.exception
     at.selectbox(key="hist_open").set_value(sid).run()
     assert not at.exception, at.exception
+    assert len(at.get("video")) == 1  # the video was kept with this set
     at.checkbox(key=f"hist-confirm-{sid}").check().run()
     at.button(key=f"hist-del-{sid}").click().run()
     assert not at.exception, at.exception
