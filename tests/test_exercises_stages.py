@@ -177,3 +177,17 @@ def test_the_tracker_reads_raw_metrics_unless_told_otherwise():
         assert rep.peak_value == pytest.approx(peak), metrics
     with pytest.raises(ValueError, match="metrics must be"):
         ExerciseTracker(d, metrics="smoothed")
+
+
+def test_position_gate_settles_in_and_rides_out_a_short_dip():
+    from formcheck.exercises.timed import PositionGate
+
+    g = PositionGate(enter=30, exit=20, settle_rate=6.0, release_drop=5.0, bridge_s=0.3)
+    ramp = [min(60.0, 60.0 * i / 15) for i in range(30)]  # 0 -> 60 in 0.5 s, then flat
+    got = [g.update(i / 30, v) for i, v in enumerate(ramp)]
+    first = got.index(True)
+    assert 15 <= first <= 15 + 15  # not before the plateau, within one settle window
+    dip = [g.update(1 + i / 30, v) for i, v in enumerate([60, 40, 41, 60, 60])]
+    assert dip == [True, False, False, True, True] and g.open  # 2 frames: bridged
+    out = [g.update(2 + i / 30, 40.0) for i in range(15)]
+    assert not any(out) and not g.open  # a real release closes it after bridge_s

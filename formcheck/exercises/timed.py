@@ -59,18 +59,26 @@ class PositionGate:
         settle_rate: float | None = None,
         release_drop: float | None = None,
         settle_window_s: float = 0.5,
+        bridge_s: float = 0.3,
     ) -> None:
         self.enter, self.exit = enter, exit
         self.settle_rate, self.release_drop = settle_rate, release_drop
         self.settle_window_s = settle_window_s
+        self.bridge_s = bridge_s
         self.open = False
+        self._out_since: float | None = None
         self._recent: deque[tuple[float, float]] = deque()
         self._sum, self._n = 0.0, 0
 
     def update(self, t: float, value: float) -> bool:
-        """Advance to ``t`` with ``value`` (NaN keeps the state) and return ``open``."""
+        """Advance to ``t`` with ``value``; True when the position is held this frame.
+
+        A value out of position for up to ``bridge_s`` leaves the gate open (False is
+        returned for those frames; the side timer bridges them), so a one-frame dip
+        does not need a new settle. NaN keeps the state and returns False.
+        """
         if math.isnan(value):
-            return self.open
+            return False
         self._recent.append((t, value))
         while self._recent and t - self._recent[0][0] > self.settle_window_s + 1e-9:
             self._recent.popleft()
@@ -78,14 +86,21 @@ class PositionGate:
             mean = self._sum / self._n
             drop = max(self.release_drop, 0.3 * (mean - self.exit)) if self.release_drop else None
             if value < self.exit or (drop is not None and value < mean - drop):
-                self.open = False
-            else:
-                self._sum += value
-                self._n += 1
-        elif value >= self.enter and self._settled():
+                if self._out_since is None:
+                    self._out_since = t
+                if t - self._out_since > self.bridge_s + 1e-9:
+                    self.open = False
+                return False
+            self._out_since = None
+            self._sum += value
+            self._n += 1
+            return True
+        if value >= self.enter and self._settled():
             self.open = True
+            self._out_since = None
             self._sum, self._n = value, 1
-        return self.open
+            return True
+        return False
 
     def close(self) -> None:
         """Force the gate shut (the side changed, the setup failed)."""

@@ -115,7 +115,9 @@ class ExerciseTracker:
         self._asym: dict[str, float] = {}
         self._peak = -math.inf
         self._lifted = False
-        self.gate = PositionGate(d.enter, d.exit, d.settle_rate, d.release_drop)
+        self.gate = PositionGate(
+            d.enter, d.exit, d.settle_rate, d.release_drop, bridge_s=d.bridge_s
+        )
         self._gate_side: str | None = None
         self._short_since: float | None = None
         self._announced: set[str] = set()
