@@ -189,5 +189,5 @@ def test_position_gate_settles_in_and_rides_out_a_short_dip():
     assert 15 <= first <= 15 + 15  # not before the plateau, within one settle window
     dip = [g.update(1 + i / 30, v) for i, v in enumerate([60, 40, 41, 60, 60])]
     assert dip == [True, False, False, True, True] and g.open  # 2 frames: bridged
-    out = [g.update(2 + i / 30, 40.0) for i in range(15)]
+    out = [g.update(2 + i / 30, 25.0) for i in range(15)]
     assert not any(out) and not g.open  # a real release closes it after bridge_s
