@@ -45,8 +45,9 @@ KNEE_TO_KNEE = ExerciseDef(
     settle_rate=3.0,
     release_drop=3.0,
     reps_target=3,
-    notes="Shank tilt reads about 8 degrees low with the camera at the feet; "
-    "feet placement and knee bend are not checked.",
+    notes="Shank tilt to the planted ankles; it reads 10-20 degrees low with the camera at "
+    "the feet (thresholds are on MediaPipe's scale). Feet placement and knee bend are not "
+    "checked.",
 )
 
 BAND_STRETCH = ExerciseDef(
@@ -115,7 +116,9 @@ BALL_MASSAGE = ExerciseDef(
     position_cue="Sit on the floor with your knees bent",
     timed_target_s=30.0,
     motion_min=0.015,
-    notes="Time counts while the knee is dropped to that side and the pelvis keeps moving.",
+    notes="Time counts while the knee is dropped to that side (counted from its rest tilt) "
+    "and the pelvis keeps moving: the hip midpoint, or the hip line rolling or turning "
+    "(hips anchored on the ball). Pauses under 0.5 s keep the clock running.",
 )
 
 QUADRUPED_BAND_CIRCLES = ExerciseDef(
@@ -153,8 +156,9 @@ QUADRUPED_BAND_CIRCLES = ExerciseDef(
     position_cue="Get on all fours",
     circles_target=10,
     min_radius=0.03,
-    notes="Counts full turns of the knee around the centre of its path. Hip level is "
-    "not measured from the side.",
+    notes="Counts turns of the lifted knee around the centre of its path; the far knee is "
+    "followed even when MediaPipe gives it low visibility. Hip level is not measured "
+    "from the side.",
 )
 
 SEATED_INTERNAL_ROTATION = ExerciseDef(
@@ -295,8 +299,9 @@ STANDING_SPINE_TWIST = ExerciseDef(
     settle_rate=4.0,
     release_drop=3.0,
     reps_target=10,
-    notes="Side = the turned-out foot (the twist goes the other way). MediaPipe reads "
-    "about half the true twist, so thresholds are on its scale.",
+    notes="Side = the turned-out foot (the twist goes the other way). MediaPipe reads a "
+    "third to a half of the true twist, so thresholds are on its scale; a pelvis turning "
+    "with the trunk is not reliably seen (MediaPipe drags the hips with the shoulders).",
 )
 
 SQUAT_VALGUS = ExerciseDef(
