@@ -279,6 +279,8 @@ def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None
     metrics = compute_metrics(np.nan_to_num(xy), vis, np.nan_to_num(world_cam))
     metrics |= true_3d_metrics(w33, motion)
     metrics |= {k: np.asarray(v, float) for k, v in motion.truth.items()}
+    for key in ("trunk_twist_true_deg", "pelvis_rotation_true_deg"):
+        metrics.setdefault(key, np.zeros(n))  # the script keeps them at 0
 
     s = spec.side if spec.side in ("L", "R") else "L"
     o = "R" if s == "L" else "L"
