@@ -100,11 +100,11 @@ def live_section(
 
     holder: LiveHolder | None = st.session_state.get("live_holder")
     if holder is None:
-        holder = LiveHolder(LiveSession(ex_id, side))
+        holder = LiveHolder(new_session(ex_id, side))
         st.session_state["live_holder"] = holder
     sess = holder.session
     if not sess.started and (sess.exercise_id, sess.side) != (ex_id, side):
-        holder.session = sess = LiveSession(ex_id, side)
+        holder.session = sess = new_session(ex_id, side)
 
     video_col, info_col = st.columns([3, 2])
     with video_col:
@@ -168,12 +168,33 @@ def speak_changed_cue(cue: str | None) -> None:
 def _end_set(holder: LiveHolder, save) -> None:
     """Stop pressed: finish the set, save it, start a fresh session for the next one."""
     sess = holder.session
-    holder.session = LiveSession(sess.exercise_id, sess.side, sess.settings)
+    holder.session = new_session(sess.exercise_id, sess.side, sess.settings)
     report, rows = sess.finish()
     if not report or not rows:
         return
     ex = exercise_for(sess.exercise_id)
     result = report.get("result")
     series = series_for(rows, primary_metrics(result, ex, sess.side), result)
-    sid = save(report, series, "live")
+    # The worker may already have saved it (no frames for a while before Stop).
+    sid = save(report, series, "live") if sess.claim_save() else sess.saved_id
     st.session_state["live_last"] = (report, series, sid)
+
+
+def new_session(exercise_id: str | None, side: str, settings: dict | None = None) -> LiveSession:
+    """A live set that saves itself to history if it is abandoned (tab closed, camera gone).
+
+    The store is fetched here, in the page's thread; the worker only calls ``store.save``.
+    """
+    from formcheck.app_pages import get_store
+
+    store, _ = get_store()
+
+    def on_abandoned(sess: LiveSession, report: dict, rows: list[dict]) -> int | None:
+        if store is None or store.read_only_reason:
+            return None
+        result = report.get("result")
+        ex = exercise_for(sess.exercise_id)
+        series = series_for(rows, primary_metrics(result, ex, sess.side), result)
+        return store.save(report, series, source="live")
+
+    return LiveSession(exercise_id, side, settings, on_abandoned=on_abandoned)

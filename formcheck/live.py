@@ -15,6 +15,7 @@ Example (without a camera):
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -26,6 +27,8 @@ import numpy as np
 
 from formcheck import __version__
 from formcheck.report import SCHEMA
+
+log = logging.getLogger(__name__)
 
 #: Longest set kept in memory for charts (frames); older rows are thinned out.
 MAX_ROWS = 30 * 60 * 20
@@ -93,10 +96,15 @@ class LiveSession:
         side: str = "auto",
         settings: dict | None = None,
         processor_factory: ProcessorFactory | None = None,
-        idle_close_s: float = 120.0,
+        idle_close_s: float = 20.0,
+        on_abandoned: Callable[[LiveSession, dict, list[dict]], int | None] | None = None,
     ):
         self.exercise_id = exercise_id
         self.idle_close_s = idle_close_s
+        self.on_abandoned = on_abandoned
+        self.saved_id: int | None = None
+        self._save_claimed = False
+        self._abandoned = False
         self.side = side
         self.settings = dict(settings or {})
         self._factory = processor_factory or self._default_factory
@@ -185,6 +193,23 @@ class LiveSession:
             with self._lock:
                 self._exercise_result = result
                 self._status = _replace(self._status, running=False)
+                abandoned = self._abandoned
+            if abandoned:
+                self._save_abandoned()
+
+    def _save_abandoned(self) -> None:
+        """No frame for ``idle_close_s`` and no Stop (tab closed, camera gone): save the set."""
+        if self.on_abandoned is None:
+            return
+        report, rows = self.finish()
+        if not report or not rows or not self.claim_save():
+            return
+        try:
+            self.saved_id = self.on_abandoned(self, report, rows)
+        except Exception as e:  # noqa: BLE001 - logged; the page may show it later
+            log.warning("could not save an abandoned live set: %s", e)
+            with self._lock:
+                self._save_claimed = False
 
     def _loop(self, proc) -> None:
         from formcheck.session import csv_row
@@ -196,6 +221,7 @@ class LiveSession:
                 while self._pending is None and not self._stop:
                     self._wake.wait(0.5)
                     if time.monotonic() - idle_since > self.idle_close_s:
+                        self._abandoned = True
                         return
                 if self._stop:
                     return
@@ -255,7 +281,7 @@ class LiveSession:
             self._stop = True
             self._wake.notify_all()
             thread = self._thread
-        if thread is not None:
+        if thread is not None and thread is not threading.current_thread():
             thread.join(timeout_s)
         with self._lock:
             if self._result is not None or self._thread is None:
@@ -287,6 +313,15 @@ class LiveSession:
             self._result = report
             self._status = _replace(self._status, running=False)
         return report, rows
+
+
+    def claim_save(self) -> bool:
+        """True exactly once per set: whoever gets it (Stop or the idle worker) saves the set."""
+        with self._lock:
+            if self._save_claimed:
+                return False
+            self._save_claimed = True
+            return True
 
 
 def _replace(s: LiveStatus, **kw) -> LiveStatus:

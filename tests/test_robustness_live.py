@@ -133,3 +133,41 @@ def test_a_failing_processor_shows_an_error_and_the_stream_goes_on():
     assert "hold_target_s" in (live.status.error or "")
     live.process_rgb(frame)  # the video keeps flowing
     assert live.finish()[0] is not None or live.status.error
+
+
+def test_tab_closed_mid_set_the_set_saves_itself(tmp_path):
+    """No Stop ever comes (tab closed): after idle_close_s without frames the set is saved once."""
+    store = Store(tmp_path / "h.sqlite3")
+    saved: list[int] = []
+
+    def on_abandoned(sess, report, rows):
+        sid = store.save(report, {}, source="live")
+        saved.append(sid)
+        return sid
+
+    live = LiveSession("squat_valgus", processor_factory=FastProcessor, idle_close_s=0.3,
+                       on_abandoned=on_abandoned)  # fmt: skip
+    frame = np.zeros((48, 64, 3), np.uint8)
+    for _ in range(10):
+        live.process_rgb(frame)
+        time.sleep(0.01)
+    end = time.monotonic() + 5
+    while not saved and time.monotonic() < end:
+        time.sleep(0.05)
+    assert len(saved) == 1 and live.saved_id == saved[0]
+    assert store.get(saved[0]).report["frames"] > 0
+    # A late Stop (page rerun) finds the set already saved and does not save it again.
+    report, _ = live.finish()
+    assert report is not None and not live.claim_save()
+    assert store.count() == 1
+
+
+def test_stop_before_idle_means_the_worker_does_not_save():
+    calls: list[int] = []
+    live = LiveSession("squat_valgus", processor_factory=FastProcessor, idle_close_s=0.3,
+                       on_abandoned=lambda *a: calls.append(1))  # fmt: skip
+    live.process_rgb(np.zeros((48, 64, 3), np.uint8))
+    report, _ = live.finish()
+    assert live.claim_save()  # the page's Stop path takes the save
+    time.sleep(0.6)
+    assert calls == []
