@@ -234,11 +234,7 @@ class LiveSession:
                     self._status = _replace(self._status, error=str(e))
                 continue
             index += 1
-            row = csv_row(pf)
-            st = getattr(pf, "state", None)
-            if st is not None:  # the tracker's own primary value, for the set's charts
-                row["primary_metric"] = getattr(st, "primary_metric", "") or ""
-                row["primary"] = getattr(st, "primary_value", math.nan)
+            row = csv_row(pf)  # carries the tracker's own primary value, for the charts
             now = time.monotonic()
             with self._lock:
                 self._latest_pf = pf

@@ -22,7 +22,7 @@ SCHEMA = "formcheck.report/1"
 #: Columns of frames.csv, in order. Metric values in the units of geometry.METRICS.
 CSV_COLUMNS: tuple[str, ...] = (
     "frame", "t_s", "detected", "n_people", "view", "position", *METRIC_NAMES,
-    "phase", "count", "cue",
+    "primary_metric", "primary", "phase", "count", "cue",
 )  # fmt: skip
 
 
@@ -166,7 +166,7 @@ class CsvSink:
 def read_frames_csv(path: str | os.PathLike) -> list[dict]:
     """Read a frames.csv back: numbers as floats (NaN where empty), text as text."""
     rows: list[dict] = []
-    text_cols = {"view", "position", "phase", "cue"}
+    text_cols = {"view", "position", "primary_metric", "phase", "cue"}
     with open(path, newline="", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             row: dict = {}

@@ -274,6 +274,9 @@ def csv_row(pf: ProcessedFrame) -> dict:
     }
     st = pf.state
     if st is not None:
+        # The tracker's own primary value (it may be derived from several metrics).
+        row["primary_metric"] = getattr(st, "primary_metric", "") or ""
+        row["primary"] = getattr(st, "primary_value", math.nan)
         row["phase"] = getattr(st, "phase", "")
         counts = getattr(st, "counts", {}) or {}
         row["count"] = sum(counts.values()) if counts else ""
