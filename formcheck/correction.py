@@ -38,7 +38,7 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "corrections"
 MODEL_FILE = MODEL_DIR / "corrections.json"
 
 #: Feature-set version; a model file built for another version is ignored.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 #: Left/right mirror pairs over all 33 landmarks.
 MIRROR_PAIRS = ((1, 4), (2, 5), (3, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16),
@@ -105,6 +105,13 @@ def features(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None) -> np.nd
         med = np.where(xy[..., o_hip, 0] - xy[..., h, 0] >= 0, 1.0, -1.0)
         d = xy[..., k, :] - xy[..., a, :]
         extra.append(_deg(np.arctan2(d[..., 0] * med, -d[..., 1])))  # 2D shank tilt
+        # The same with this ankle replaced by the other ankle mirrored about the hip
+        # midline: MediaPipe often drags a dropped leg's foot to the midline, while the
+        # feet of these movements stay roughly symmetric.
+        o_ank = 28 if s == "L" else 27
+        mx = 2.0 * hip[..., 0] - xy[..., o_ank, 0]
+        dm = np.stack([xy[..., k, 0] - mx, xy[..., k, 1] - xy[..., o_ank, 1]], axis=-1)
+        extra.append(_deg(np.arctan2(dm[..., 0] * med, -dm[..., 1])))
         t = xy[..., k, :] - xy[..., h, :]
         with np.errstate(invalid="ignore", divide="ignore"):
             extra.append(np.linalg.norm(d, axis=-1) / np.linalg.norm(t, axis=-1))
@@ -140,7 +147,7 @@ def features(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None) -> np.nd
     return np.concatenate(parts, axis=-1)
 
 
-N_FEATURES = len(FEATURE_LANDMARKS) * 6 + 5 * 2 + 4 * 3 + 2 + 1
+N_FEATURES = len(FEATURE_LANDMARKS) * 6 + 6 * 2 + 4 * 3 + 2 + 1
 
 
 #: Torso length / hip width (image) below which a front view is "looking along the
@@ -174,7 +181,8 @@ def context(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None, view: str
 
 
 class Model:
-    """One linear correction: ``value = raw + clip(x_std . coef + intercept)``."""
+    """One correction: ``value = raw + clip(z . coef + intercept [+ tanh(z W1 + b1) . w2])``
+    with ``z`` the standardised features (a ridge fit, optionally a tiny MLP on top)."""
 
     def __init__(self, d: dict):
         self.metric: str = d["metric"]
@@ -184,6 +192,10 @@ class Model:
         self.scale = np.asarray(d["scale"], float)
         self.coef = np.asarray(d["coef"], float)
         self.intercept = float(d["intercept"])
+        # Optional tiny MLP on top of the linear part: tanh(z W1 + b1) w2 (+ linear).
+        self.w1 = np.asarray(d["w1"], float) if "w1" in d else None
+        self.b1 = np.asarray(d["b1"], float) if "b1" in d else None
+        self.w2 = np.asarray(d["w2"], float) if "w2" in d else None
         self.max_delta = float(d.get("max_delta", 30.0))
         self.info = d.get("info", {})
 
@@ -192,7 +204,10 @@ class Model:
         z = (f - self.mean) / self.scale
         bad = ~np.all(np.isfinite(z), axis=-1)
         z = np.where(np.isfinite(z), z, 0.0)
-        out = np.clip(z @ self.coef + self.intercept, -self.max_delta, self.max_delta)
+        y = z @ self.coef + self.intercept
+        if self.w1 is not None:
+            y = y + np.tanh(z @ self.w1 + self.b1) @ self.w2
+        out = np.clip(y, -self.max_delta, self.max_delta)
         return np.where(bad, np.nan, out)
 
 
