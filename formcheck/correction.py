@@ -247,30 +247,19 @@ def correct(
     if not here:
         return {}
     out: dict[str, float] = {}
-    f = None
-    fm = None
+    # The pose and its mirror image in one batch (the mirror evaluates right-side models).
+    mxy, mvis, mworld = mirror(xy, vis, world)
+    w = np.stack([np.asarray(world, float), mworld]) if world is not None else None
+    f2 = features(np.stack([np.asarray(xy, float), mxy]), np.stack([vis, mvis]), w)
     for base, m in here.items():
         if m.kind == "sided":
-            for s in ("L", "R"):
-                name = f"{base}_{s}"
-                raw = values.get(name, math.nan)
-                if not math.isfinite(raw):
-                    continue
-                if s == "L":
-                    f = features(xy, vis, world) if f is None else f
-                    d = m.delta(f)
-                else:
-                    if fm is None:
-                        fm = features(*mirror(xy, vis, world))
-                    d = m.delta(fm)
-                if math.isfinite(float(d)):
-                    out[name] = raw + float(d)
+            names = [f"{base}_L", f"{base}_R"]
+            d = m.delta(f2)
         else:
-            raw = values.get(base, math.nan)
-            if not math.isfinite(raw):
-                continue
-            f = features(xy, vis, world) if f is None else f
-            d = float(m.delta(f))
-            if math.isfinite(d):
-                out[base] = raw + d
+            names = [base]
+            d = m.delta(f2[:1])
+        for name, di in zip(names, d, strict=False):
+            raw = values.get(name, math.nan)
+            if math.isfinite(raw) and math.isfinite(float(di)):
+                out[name] = raw + float(di)
     return out

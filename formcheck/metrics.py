@@ -76,11 +76,12 @@ def frame_metrics(pose: PoseFrame) -> FrameMetrics:
     view = str(estimate_view(xy, vis, world)[0])
     position = str(estimate_position(xy, vis)[0])
     values = dict(raw)
+    w0 = None if world is None else world[0]
+    ctx = correction.context(xy[0], vis[0], w0, view, position)
+    fixed: dict[str, float] = {}
     if correction.enabled():
-        ctx = correction.context(xy[0], vis[0], None if world is None else world[0], view,
-                                 position)  # fmt: skip
-        values |= correction.correct(raw, xy[0], vis[0], None if world is None else world[0],
-                                     ctx)  # fmt: skip
+        fixed = correction.correct(raw, xy[0], vis[0], w0, ctx)
+        values |= fixed
     return FrameMetrics(
         index=pose.index,
         t_s=pose.t_s,
@@ -91,20 +92,31 @@ def frame_metrics(pose: PoseFrame) -> FrameMetrics:
         position=position,
         pose=pose,
         raw=raw,
-        reliable=reliability(values, view, xy[0], vis[0]),
+        reliable=reliability(values, view, xy[0], vis[0], ctx, set(fixed)),
     )
 
 
-def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.ndarray
-                ) -> dict[str, bool]:  # fmt: skip
+#: Camera contexts where a metric's raw MediaPipe value is known to be biased (measured on
+#: rendered truth, docs/corrections.md): without a correction it is not reported as reliable.
+BIASED_RAW: dict[str, tuple[str, ...]] = {
+    "knee_drop": ("front/seated", "front/lying_feet"),
+    "trunk_twist": ("front/seated", "front/lying_feet", "front/standing"),
+    "pelvis_yaw": ("front/seated", "front/lying_feet", "front/standing"),
+}
+
+
+def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.ndarray,
+                ctx: str = "", corrected: set[str] | None = None) -> dict[str, bool]:  # fmt: skip
     """Per metric: can the value be trusted in this frame?
 
     False when the value is NaN (a landmark it needs is not visible), when the current
     view is not the metric's best view (e.g. knee flexion from the front, the knee drop
     from the side: "not measurable from this camera angle"), and for the knee/ankle
     separation ratio when the thighs point at the camera (lying, filmed from the feet:
-    MediaPipe puts the knees mid-shin).
+    MediaPipe puts the knees mid-shin), and where the raw value is known to be biased in
+    this camera context (:data:`BIASED_RAW`) and no correction was applied.
     """
+    corrected = corrected or set()
     out = {}
     feet_view = correction.is_feet_view(xy, vis)
     for name, v in values.items():
@@ -113,6 +125,9 @@ def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.nda
         if ok and name not in VIEW_FREE:
             ok = view == best
         if ok and name == "knee_ankle_ratio" and feet_view:
+            ok = False
+        base = name[:-2] if name[-2:] in ("_L", "_R") else name
+        if ok and ctx in BIASED_RAW.get(base, ()) and name not in corrected:
             ok = False
         out[name] = ok
     return out

@@ -125,7 +125,7 @@ def _run_clip(mp4: Path) -> list[PoseFrame]:
 CASES = [
     # clip, metric ({s} = working side), where: "target" = hold frames, "all"
     ("seated_internal_rotation__good", "knee_drop_{s}", "target"),
-    ("standing_spine_twist__good", "trunk_twist", "target"),
+    ("seated_internal_rotation__trunk_rotation", "trunk_twist", "target"),
 ]
 
 
