@@ -248,9 +248,11 @@ def fit_all(clips: list[dict], report: list[str]) -> list[dict]:
         for ctx in c["ctx"]:
             contexts[ctx].add(c["name"])
     models = []
-    report.append("| metric | context | n clips | frames | model | raw MAE | "
-                  "corr MAE (body CV) | corr MAE (camera CV) | raw @target | "
-                  "corr @target (body CV) | kept |")
+    report.append(
+        "| metric | context | n clips | frames | model | raw MAE | "
+        "corr MAE (body CV) | corr MAE (camera CV) | raw @target | "
+        "corr @target (body CV) | kept |"
+    )
     report.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for base, kind in TARGETS.items():
         for ctx, names in sorted(contexts.items()):
@@ -322,8 +324,10 @@ EVAL = {
 def evaluate(clips: list[dict], report: list[str]) -> None:
     """Raw vs out-of-fold corrected MAE per exercise/metric, per body, at the target."""
     report.append("")
-    report.append("| exercise | metric | frames | raw MAE | corrected MAE | raw @target | "
-                  "corrected @target | no-twist frames raw / corrected |")
+    report.append(
+        "| exercise | metric | frames | raw MAE | corrected MAE | raw @target | "
+        "corrected @target | no-twist frames raw / corrected |"
+    )
     report.append("|---|---|---|---|---|---|---|---|")
     per_body = defaultdict(lambda: [[], []])
     for ex, mets in EVAL.items():
@@ -368,8 +372,9 @@ def evaluate(clips: list[dict], report: list[str]) -> None:
     report.append("|---|---|---|---|---|")
     for (ex, mt, b), (r, c) in sorted(per_body.items()):
         if r:
-            report.append(f"| {ex} | {mt} | {b} | {mae(np.array(r)):.1f} | "
-                          f"{mae(np.array(c)):.1f} |")
+            report.append(
+                f"| {ex} | {mt} | {b} | {mae(np.array(r)):.1f} | {mae(np.array(c)):.1f} |"
+            )
 
 
 def swaps_table(clips: list[dict], report: list[str]) -> None:
@@ -378,8 +383,9 @@ def swaps_table(clips: list[dict], report: list[str]) -> None:
     report.append("|---|---|---|---|---|")
     for c in clips:
         if c["meta"]["view"] == "side":
-            report.append(f"| {c['name']} | side | {len(c['view'])} | {c['swaps_raw']} | "
-                          f"{c['swaps']} |")
+            report.append(
+                f"| {c['name']} | side | {len(c['view'])} | {c['swaps_raw']} | {c['swaps']} |"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -95,11 +95,20 @@ def clothing(rng: np.random.Generator, label: str) -> dict:
 
     dark = rng.random() < 0.35
     skin_t = rng.uniform(0.0, 1.0)
-    skin = tuple(float(a + (b - a) * skin_t) for a, b in zip((0.45, 0.30, 0.22),
-                                                             (0.94, 0.78, 0.68), strict=True))
-    return dict(label=label, shirt=col(), trousers=col(0.05, 0.18) if dark else col(0.15, 0.8),
-                shoes=col(0.2, 0.95), skin=skin, hair=col(0.05, 0.6),
-                long_sleeves=bool(rng.random() < 0.4), shorts=bool(rng.random() < 0.2))
+    skin = tuple(
+        float(a + (b - a) * skin_t)
+        for a, b in zip((0.45, 0.30, 0.22), (0.94, 0.78, 0.68), strict=True)
+    )
+    return dict(
+        label=label,
+        shirt=col(),
+        trousers=col(0.05, 0.18) if dark else col(0.15, 0.8),
+        shoes=col(0.2, 0.95),
+        skin=skin,
+        hair=col(0.05, 0.6),
+        long_sleeves=bool(rng.random() < 0.4),
+        shorts=bool(rng.random() < 0.2),
+    )
 
 
 #: Camera set-up presets: (distance scale, height offset m, azimuth deg, look-at z offset).
@@ -149,8 +158,14 @@ def jitter_camera(cam, room, clip: dict):  # noqa: ANN001, ANN201 - synth Camera
     look = look + np.array([0.0, 0.0, dl])
     new = look + d + np.array([0.0, 0.0, dh])
     desc = f"{cam.description} | preset {clip['cam_preset']}"
-    return Camera(tuple(float(x) for x in new), tuple(float(x) for x in look), cam.fov_deg,
-                  cam.width, cam.height, desc), room
+    return Camera(
+        tuple(float(x) for x in new),
+        tuple(float(x) for x in look),
+        cam.fov_deg,
+        cam.width,
+        cam.height,
+        desc,
+    ), room
 
 
 def render(out: Path, only: list[str] | None = None) -> None:
@@ -175,8 +190,18 @@ def render(out: Path, only: list[str] | None = None) -> None:
         for key in ("shirt", "trousers", "shoes", "skin", "hair"):
             cl[key] = tuple(cl[key])
         rs.CLOTHING[cl["label"]] = Clothing(**cl)
-        spec = Spec(ex, clip["variant"], clip["side"], clip["reps"], clip["tempo"],
-                    tuple(clip["faults"]), clip["seed"], clip["body"]["label"], cl["label"], FPS)
+        spec = Spec(
+            ex,
+            clip["variant"],
+            clip["side"],
+            clip["reps"],
+            clip["tempo"],
+            tuple(clip["faults"]),
+            clip["seed"],
+            clip["body"]["label"],
+            cl["label"],
+            FPS,
+        )
         orig = rs.EXERCISES[ex]
         depth = clip["depth"]
 
@@ -199,8 +224,9 @@ def render(out: Path, only: list[str] | None = None) -> None:
         finally:
             rs.EXERCISES[ex] = orig
             rs.camera_for = base_camera_for
-        side_car["train"] = {k: clip[k] for k in ("depth", "cam_preset", "cam_jitter",
-                                                  "mirror_side_camera", "tempo")}
+        side_car["train"] = {
+            k: clip[k] for k in ("depth", "cam_preset", "cam_jitter", "mirror_side_camera", "tempo")
+        }
         side_car["train"]["body"] = clip["body"]["label"]
         # Published atomically: the extractor only sees finished clips.
         shutil.move(stage / f"{name}.mp4", clips_dir / f"{name}.mp4")
@@ -242,7 +268,7 @@ def extract_clip(mp4: Path, sidecar: dict, dest: Path) -> int:
     if not wins:
         wins = [(r["peak_s"] - 0.2, r["peak_s"] + 0.2) for r in sidecar.get("reps") or []]
     for a, b in wins:
-        peaks[max(0, int(np.ceil(a * fps))): int(np.floor(b * fps)) + 1] = True
+        peaks[max(0, int(np.ceil(a * fps))) : int(np.floor(b * fps)) + 1] = True
     meta = {k: sidecar[k] for k in ("exercise", "variant", "side", "view", "position", "fps",
                                     "faults", "camera", "phenotype", "clothing", "reps",
                                     "holds", "train")
@@ -303,4 +329,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
