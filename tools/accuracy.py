@@ -821,6 +821,8 @@ def _subprocess_run(args: argparse.Namespace, env_value: str, out: Path) -> list
     cmd = [sys.executable, str(Path(__file__).resolve()), "--json", str(out)]
     if args.clips:
         cmd += ["--clips", args.clips]
+    if args.keep:
+        cmd += ["--keep", str(args.keep / ("raw" if env_value == "0" else "corrected"))]
     env = {**os.environ, "FORMCHECK_CORRECTION": env_value}
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
     return results_from_json(out)
@@ -863,7 +865,10 @@ def main(argv: list[str] | None = None) -> int:
         help="run with FORMCHECK_CORRECTION=0 and =1 and compare the MAE",
     )
     ap.add_argument(
-        "--keep", type=Path, default=None, help="keep report.json/frames.csv in KEEP/<clip>/"
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep report.json/frames.csv in KEEP/<clip>/ (compare: KEEP/raw|corrected/<clip>/)",
     )
     ap.add_argument(
         "--rescore",
