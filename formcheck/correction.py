@@ -260,6 +260,35 @@ def correct(
             d = m.delta(f2[:1])
         for name, di in zip(names, d, strict=False):
             raw = values.get(name, math.nan)
+            if outside_domain(name, ctx, xy):
+                continue
             if math.isfinite(raw) and math.isfinite(float(di)):
                 out[name] = raw + float(di)
     return out
+
+
+#: Seated knee-drop models were fit on knees dropping toward the midline; on the
+#: training set the knee never sat more than about 1.0 hip widths outside its hip.
+#: A knee dropped outward (ball massage: about 2 hip widths) is outside that domain.
+SEATED_KNEE_MAX_LATERAL = 1.2
+
+
+def knee_lateral(xy: np.ndarray, side: str) -> float:
+    """How far ``side``'s knee sits outside its hip, in hip widths (image x; + = lateral)."""
+    from formcheck.landmarks import HIP, KNEE
+
+    other = "R" if side == "L" else "L"
+    hip, ohip, knee = xy[HIP[side]], xy[HIP[other]], xy[KNEE[side]]
+    width = abs(float(ohip[0] - hip[0]))
+    if not width or not math.isfinite(width):
+        return math.nan
+    medial = 1.0 if ohip[0] >= hip[0] else -1.0
+    return -float(knee[0] - hip[0]) * medial / width
+
+
+def outside_domain(name: str, ctx: str, xy: np.ndarray) -> bool:
+    """True where a model would extrapolate beyond what it was fit on (keep the raw value)."""
+    if ctx.startswith("front/seated") and name.startswith("knee_drop_"):
+        lat = knee_lateral(np.asarray(xy, float), name[-1])
+        return math.isfinite(lat) and lat > SEATED_KNEE_MAX_LATERAL
+    return False

@@ -160,3 +160,19 @@ def test_correction_improves_sample_clip(
                                       - truth[:n][m])))  # fmt: skip
     print(f"{clip} {name} ({where}): raw MAE {raw_mae:.1f}, corrected {cor_mae:.1f}")
     assert cor_mae < raw_mae
+
+
+def test_seated_knee_drop_model_is_not_applied_to_a_knee_dropped_outward():
+    """Outside its training domain (knee far outside the hip: ball massage) the raw value stays."""
+    from formcheck.correction import knee_lateral, outside_domain
+    from formcheck.landmarks import HIP, KNEE
+
+    xy = np.zeros((33, 2))
+    xy[HIP["L"]], xy[HIP["R"]] = (340.0, 300.0), (300.0, 300.0)  # front view: L on image right
+    xy[KNEE["L"]], xy[KNEE["R"]] = (350.0, 250.0), (230.0, 320.0)  # R knee dropped outward
+    assert knee_lateral(xy, "L") == pytest.approx(0.25)
+    assert knee_lateral(xy, "R") == pytest.approx(1.75)
+    assert not outside_domain("knee_drop_L", "front/seated", xy)
+    assert outside_domain("knee_drop_R", "front/seated", xy)
+    assert not outside_domain("knee_drop_R", "front/lying_feet", xy)
+    assert not outside_domain("trunk_twist", "front/seated", xy)
