@@ -52,6 +52,24 @@ def slope(samples: deque[tuple[float, float]]) -> float:
     return sum((t - mt) * (v - mv) for t, v in samples) / den
 
 
+def settled(recent: deque[tuple[float, float]], rate: float | None) -> bool:
+    """True when the metric's recent slope (units/s) is within ``rate`` (None: always)."""
+    if rate is None:
+        return True
+    sl = slope(recent)
+    return not math.isnan(sl) and abs(sl) <= rate
+
+
+def released(value: float, mean: float | None, drop: float | None, exit_: float) -> bool:
+    """True when ``value`` fell below the hold's ``mean`` by ``drop`` (or 30% of mean-exit).
+
+    ``mean`` None (no sample yet) or ``drop`` None never releases.
+    """
+    if drop is None or mean is None:
+        return False
+    return value < mean - max(drop, 0.3 * (mean - exit_))
+
+
 @dataclass(frozen=True)
 class Hold:
     """One finished hold: timer time ``duration_s``, from ``start_s`` to ``end_s``."""
@@ -162,18 +180,11 @@ class HoldTimer:
         return None
 
     def _settled(self) -> bool:
-        rate = self.cfg.settle_rate
-        if rate is None:
-            return True
-        sl = slope(self._recent)
-        return not math.isnan(sl) and abs(sl) <= rate
+        return settled(self._recent, self.cfg.settle_rate)
 
     def _released(self, value: float) -> bool:
-        drop = self.cfg.release_drop
-        if drop is None or self._n == 0:
-            return False
-        mean = self._sum / self._n
-        return value < mean - max(drop, 0.3 * (mean - self.cfg.exit))
+        mean = self._sum / self._n if self._n else None
+        return released(value, mean, self.cfg.release_drop, self.cfg.exit)
 
     def _open(self, t: float, value: float) -> None:
         self._active = True

@@ -19,7 +19,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from formcheck.exercises.holds import slope
+from formcheck.exercises.holds import released, settled
 
 
 @dataclass(frozen=True)
@@ -141,18 +141,11 @@ class RepCounter:
         return None
 
     def _settled(self) -> bool:
-        rate = self.cfg.settle_rate
-        if rate is None:
-            return True
-        sl = slope(self._recent)
-        return not math.isnan(sl) and abs(sl) <= rate
+        return settled(self._recent, self.cfg.settle_rate)
 
     def _released(self, value: float) -> bool:
-        drop = self.cfg.release_drop
-        if drop is None or self._hold_n == 0:
-            return False
-        mean = self._hold_sum / self._hold_n
-        return value < mean - max(drop, 0.3 * (mean - self.cfg.exit))
+        mean = self._hold_sum / self._hold_n if self._hold_n else None
+        return released(value, mean, self.cfg.release_drop, self.cfg.exit)
 
     def _begin(self, t: float, value: float) -> None:
         self.state = "moving"
