@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 
 import streamlit as st
@@ -269,9 +270,12 @@ def history_page() -> None:
         "side": SIDES.get(r.side or "auto", r.side),
         "source": r.source,
         "reps / holds": r.total_count,
-        "best depth": None if r.best is None else round(r.best, 1),
+        # NaN, not None: a numeric column shows an empty cell instead of "None".
+        "best depth": math.nan if r.best is None else round(r.best, 1),
         "time held (s)": (
-            round(r.hold_total_s, 1) if r.hold_total_s is not None and r.mode == "hold" else None
+            round(r.hold_total_s, 1)
+            if r.hold_total_s is not None and r.mode == "hold"
+            else math.nan
         ),
     } for r in shown])  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
