@@ -19,8 +19,8 @@ def norm_side(side) -> str:
     return _SIDE_KEYS.get(str(side or "both").lower(), "both")
 
 
-def _num(x) -> float | None:
-    """``x`` as a finite float, else None."""
+def finite_float(x) -> float | None:
+    """``x`` as a finite float, else None (bools, text, NaN and inf give None)."""
     if isinstance(x, bool) or x is None:
         return None
     try:
@@ -119,17 +119,17 @@ def _exercise_meta(exercise_id: str | None) -> tuple[str, str, str, float | None
 def _norm_cues(raw) -> list[tuple[str, int | None]]:
     out: list[tuple[str, int | None]] = []
     if isinstance(raw, dict):
-        raw = sorted(raw.items(), key=lambda kv: -(_num(kv[1]) or 0))
+        raw = sorted(raw.items(), key=lambda kv: -(finite_float(kv[1]) or 0))
     for item in raw or []:
         if isinstance(item, str):
             out.append((item, None))
         elif isinstance(item, dict):
             text = _first(item, "cue", "text", "message")
-            n = _num(_first(item, "count", "n", "times"))
+            n = finite_float(_first(item, "count", "n", "times"))
             if text:
                 out.append((str(text), int(n) if n is not None else None))
         elif isinstance(item, list | tuple) and item:
-            n = _num(item[1]) if len(item) > 1 else None
+            n = finite_float(item[1]) if len(item) > 1 else None
             out.append((str(item[0]), int(n) if n is not None else None))
     return out[:5]
 
@@ -141,7 +141,7 @@ def summarize(report: dict) -> SetSummary:
     title, mode, label, target = _exercise_meta(ex_id)
     mode = result.get("mode") or mode or ""
     settings = result.get("settings") or report.get("settings") or {}
-    target = _num(settings.get("hold_target_s")) or _num(target)
+    target = finite_float(settings.get("hold_target_s")) or finite_float(target)
     unit = str(result.get("unit") or "deg")
     unit = {"deg": "°", "degrees": "°"}.get(unit, f" {unit}")
     s = SetSummary(exercise=ex_id, title=title, mode=mode, unit=unit, primary_label=label,
@@ -160,28 +160,28 @@ def summarize(report: dict) -> SetSummary:
             continue
         ss = side(rep.get("side"))
         ss.count += 1
-        v = _num(rep.get("peak_value"))
+        v = finite_float(rep.get("peak_value"))
         if v is not None:
             ss.best = v if ss.best is None else max(ss.best, v)
             vals.setdefault(ss.side, []).append(v)
     for hold in result.get("holds") or []:
         ss = side(hold.get("side"))
         ss.count += 1
-        d = _num(hold.get("duration_s")) or 0.0
+        d = finite_float(hold.get("duration_s")) or 0.0
         ss.hold_total_s = (ss.hold_total_s or 0.0) + d
         ss.hold_longest_s = max(ss.hold_longest_s or 0.0, d)
         ss.holds_reached = (ss.holds_reached or 0) + int(bool(hold.get("reached_target")))
-        v = _num(_first(hold, "peak_value", "peak"))
+        v = finite_float(_first(hold, "peak_value", "peak"))
         if v is not None:
             ss.best = v if ss.best is None else max(ss.best, v)
-        m = _num(_first(hold, "mean_value", "mean"))
+        m = finite_float(_first(hold, "mean_value", "mean"))
         if m is not None:
             vals.setdefault(ss.side, []).append(m)
     circles = result.get("circles") or {}
     if isinstance(circles, dict):
         for key, n in circles.items():
-            if _num(n):
-                side(key).count = _num(n)
+            if finite_float(n):
+                side(key).count = finite_float(n)
     for key, vs in vals.items():
         sides[key].average = sum(vs) / len(vs)
     # The engine's own per-side block wins where it has a value.
@@ -189,9 +189,9 @@ def summarize(report: dict) -> SetSummary:
         if not isinstance(ps, dict):
             continue
         ss = side(key)
-        count = _num(_first(ps, "count", "reps", "holds", "circles"))
+        count = finite_float(_first(ps, "count", "reps", "holds", "circles"))
         if mode == "timed":
-            count = _num(_first(ps, "timed_s", "count"))
+            count = finite_float(_first(ps, "timed_s", "count"))
         if count is not None:
             ss.count = count
         for attr, keys in (
@@ -201,13 +201,14 @@ def summarize(report: dict) -> SetSummary:
             ("hold_longest_s", ("longest_hold_s", "hold_longest_s", "longest_s")),
             ("holds_reached", ("holds_reached_target", "holds_reached")),
         ):
-            v = _num(_first(ps, *keys))
+            v = finite_float(_first(ps, *keys))
             if v is not None:
                 setattr(ss, attr, v)
     timed = result.get("timed")
     if isinstance(timed, dict) and mode == "timed":
         for key, val in timed.items():
-            v = _num(val if not isinstance(val, dict) else _first(val, "moving_s", "seconds"))
+            raw = val if not isinstance(val, dict) else _first(val, "moving_s", "seconds")
+            v = finite_float(raw)
             if v is not None:
                 side(key).count = round(v, 1)
     s.sides = dict(sorted(sides.items()))
@@ -216,7 +217,7 @@ def summarize(report: dict) -> SetSummary:
         m = asym.get("metric")
         s.asymmetry_metric = str(m) if m else None
         asym = _first(asym, "diff", "difference", "best_diff", "value")
-    s.asymmetry = _num(asym)
+    s.asymmetry = finite_float(asym)
     if s.asymmetry is None and "L" in sides and "R" in sides:
         lb, rb = sides["L"].best, sides["R"].best
         if lb is not None and rb is not None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from formcheck.app_summary import finite_float as _f
 from formcheck.app_summary import summarize
 from formcheck.report import _clean
 
@@ -137,16 +138,6 @@ def _explain(exc: sqlite3.Error, path: str) -> StoreError:
     else:
         text = f"history database {path}: {exc}"
     return StoreError(text)
-
-
-def _f(x) -> float | None:
-    if x is None or isinstance(x, bool):
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 class Store:
