@@ -62,3 +62,20 @@ def make_clip(
         for p in s.encode(None):
             c.mux(p)
     return path
+
+
+def make_audio_only(path: Path) -> Path:
+    """Write a short AAC file with no video stream (a voice memo named like a video)."""
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("aac", rate=16000)
+        frame = av.AudioFrame.from_ndarray(
+            np.zeros((1, 1024), np.float32), format="fltp", layout="mono"
+        )
+        frame.sample_rate = 16000
+        for i in range(5):
+            frame.pts = i * 1024
+            for pk in s.encode(frame):
+                c.mux(pk)
+        for pk in s.encode(None):
+            c.mux(pk)
+    return path

@@ -14,7 +14,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from conftest import make_clip
+from conftest import make_audio_only, make_clip
 from test_robustness_helpers import (
     assert_one_line_error,
     noise_frames,
@@ -58,19 +58,7 @@ def _text(tmp: Path) -> Path:
 
 
 def _audio_only(tmp: Path) -> Path:
-    p = tmp / "voice.mp4"
-    with av.open(str(p), "w") as c:
-        s = c.add_stream("aac", rate=16000)
-        fr = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp",
-                                        layout="mono")  # fmt: skip
-        fr.sample_rate = 16000
-        for i in range(5):
-            fr.pts = i * 1024
-            for pk in s.encode(fr):
-                c.mux(pk)
-        for pk in s.encode(None):
-            c.mux(pk)
-    return p
+    return make_audio_only(tmp / "voice.mp4")
 
 
 def _zero_frames(tmp: Path) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import av
 import numpy as np
 import pytest
-from conftest import make_clip
+from conftest import make_audio_only, make_clip
 
 from formcheck.video import VideoError, VideoWriter, iter_frames, probe
 
@@ -74,19 +74,7 @@ def test_missing_file(tmp_path):
 
 
 def test_audio_only_file(tmp_path):
-    p = tmp_path / "audio.m4a"
-    with av.open(str(p), "w") as c:
-        s = c.add_stream("aac", rate=16000)
-        frame = av.AudioFrame.from_ndarray(
-            np.zeros((1, 1024), np.float32), format="fltp", layout="mono"
-        )
-        frame.sample_rate = 16000
-        for i in range(5):
-            frame.pts = i * 1024
-            for pk in s.encode(frame):
-                c.mux(pk)
-        for pk in s.encode(None):
-            c.mux(pk)
+    p = make_audio_only(tmp_path / "audio.m4a")
     with pytest.raises(VideoError, match="no video stream"):
         probe(p)
 
