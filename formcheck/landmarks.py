@@ -67,24 +67,3 @@ class PoseFrame:
     def detected(self) -> bool:
         """True when a person was found in this frame."""
         return self.xy is not None
-
-
-def empty_arrays(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """NaN landmark arrays for ``n`` frames: ``(xy, vis, world)``; vis is 0."""
-    return (
-        np.full((n, N_LANDMARKS, 2), np.nan),
-        np.zeros((n, N_LANDMARKS)),
-        np.full((n, N_LANDMARKS, 3), np.nan),
-    )
-
-
-def stack_frames(frames: list[PoseFrame]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stack frames into ``(xy, vis, world)`` arrays; undetected frames are NaN / vis 0."""
-    xy, vis, world = empty_arrays(len(frames))
-    for i, f in enumerate(frames):
-        if f.xy is not None:
-            xy[i] = f.xy
-            vis[i] = f.vis
-            if f.world is not None:
-                world[i] = f.world
-    return xy, vis, world

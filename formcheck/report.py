@@ -11,7 +11,6 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,14 +176,3 @@ def read_frames_csv(path: str | os.PathLike) -> list[dict]:
                     row[k] = float(v) if v not in ("", None) else math.nan
             rows.append(row)
     return rows
-
-
-def top_items(counts: dict[str, float], n: int = 5) -> list[tuple[str, float]]:
-    """The ``n`` largest entries of ``counts``, largest first."""
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-
-
-def iter_json_lines(objs: Iterable[dict]) -> Iterable[str]:
-    """Serialise dicts as JSON lines (NaN -> null)."""
-    for o in objs:
-        yield json.dumps(_clean(o))

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
-from formcheck.landmarks import ANKLE, FOOT, HIP, KNEE, SHOULDER, PoseFrame
+from formcheck.landmarks import FOOT, HIP, KNEE, SHOULDER, PoseFrame
 from formcheck.metrics import FrameMetrics, frame_metrics
 from formcheck.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
 from formcheck.pose import PoseEstimator
@@ -62,7 +62,7 @@ def _landmark_for(metric: str) -> int | None:
     if metric.startswith("hip_flexion") and side:
         return HIP[side]
     if metric.startswith("foot_turnout") and side:
-        return FOOT[side] if metric else ANKLE[side]
+        return FOOT[side]
     if metric in ("trunk_inclination", "trunk_twist"):
         return SHOULDER["L"]
     if metric in ("pelvis_yaw", "knee_ankle_ratio"):
