@@ -42,16 +42,20 @@ def _colour(s: LiveStatus) -> str:
     return "#2ca02c" if s.holding else "#ff7f0e"
 
 
+def shown_cue(s: LiveStatus) -> str:
+    """The one cue the live view shows (and speaks): setup problems first, "" for none."""
+    if s.setup_problems:
+        return s.setup_problems[0]
+    if not s.detected and s.frames_processed:
+        return "Step into view of the camera"
+    return s.cue or ("Hold it" if s.holding else "")
+
+
 def status_panel(s: LiveStatus, mode: str, unit: str = "deg", label: str = "") -> None:
     """Counters, hold timer, the current cue in large text, processing fps."""
     if s.error:
         st.error(s.error)
-    if s.setup_problems:
-        cue = s.setup_problems[0]
-    elif not s.detected and s.frames_processed:
-        cue = "Step into view of the camera"
-    else:
-        cue = s.cue or ("Hold it" if s.holding else "")
+    cue = shown_cue(s)
     st.markdown(
         f"<div data-testid='fc-cue' style='font-size:2.1rem;font-weight:700;"
         f"color:{_colour(s)};min-height:2.6rem'>{html.escape(cue or ' ')}</div>",
@@ -143,20 +147,24 @@ def _live_status(holder: LiveHolder, mode: str, unit: str, label: str) -> None:
     status = holder.session.status
     status_panel(status, mode, unit, label)
     if st.session_state.get("live_speak"):
-        speak_changed_cue(status.setup_problems[0] if status.setup_problems else status.cue)
+        speak_cue(shown_cue(status))
 
 
-def speak_changed_cue(cue: str | None) -> None:
-    """Say a new cue aloud with the browser's own speech synthesis (no network)."""
-    if not cue or cue == st.session_state.get("_fc_spoken"):
+def speak_cue(cue: str | None) -> None:
+    """Say the shown cue aloud with the browser's own speech synthesis (no network).
+
+    Emitted on every status refresh while there is a cue, so the page always
+    holds the current one; the script itself speaks only when the cue changed.
+    """
+    if not cue:
         return
-    st.session_state["_fc_spoken"] = cue
     import json
 
     text = json.dumps(cue).replace("<", "\\u003c")  # engine text, kept inert in a script
     # Only a voice the browser synthesises itself (localService): never a network voice.
     st.html(
         "<script>(() => { const s = window.speechSynthesis;"
+        f" if (window.__fcLastCue === {text}) return;"
         f" window.__fcLastCue = {text}; if (!s) return;"
         " const v = s.getVoices().find(x => x.localService); if (!v) return;"
         f" const u = new SpeechSynthesisUtterance({text}); u.voice = v;"

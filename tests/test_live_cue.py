@@ -1,0 +1,20 @@
+"""The live view shows and speaks one cue: the same text, chosen in one place."""
+
+from formcheck.app_live import shown_cue
+from formcheck.live import LiveStatus
+
+
+def test_setup_problem_comes_first() -> None:
+    s = LiveStatus(detected=True, setup_problems=("Turn side-on to the camera",), cue="Keep going")
+    assert shown_cue(s) == "Turn side-on to the camera"
+
+
+def test_no_person_after_frames_says_step_into_view() -> None:
+    assert shown_cue(LiveStatus(frames_processed=10)) == "Step into view of the camera"
+    assert shown_cue(LiveStatus(frames_processed=0)) == ""  # nothing analysed yet: no cue
+
+
+def test_engine_cue_then_hold_prompt() -> None:
+    assert shown_cue(LiveStatus(detected=True, setup_ok=True, cue="Knee out")) == "Knee out"
+    assert shown_cue(LiveStatus(detected=True, setup_ok=True, holding=True)) == "Hold it"
+    assert shown_cue(LiveStatus(detected=True, setup_ok=True)) == ""
