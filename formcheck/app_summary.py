@@ -48,6 +48,7 @@ class SideSummary:
     hold_total_s: float | None = None
     hold_longest_s: float | None = None
     holds_reached: int | None = None
+    depth_measurable: bool = True
 
     @property
     def label(self) -> str:
@@ -204,6 +205,8 @@ def summarize(report: dict) -> SetSummary:
             v = finite_float(_first(ps, *keys))
             if v is not None:
                 setattr(ss, attr, v)
+        if ps.get("depth_reliable") is False:  # the camera angle cannot measure the depth
+            ss.depth_measurable, ss.best, ss.average = False, None, None
     timed = result.get("timed")
     if isinstance(timed, dict) and mode == "timed":
         for key, val in timed.items():

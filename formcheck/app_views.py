@@ -7,6 +7,7 @@ import streamlit as st
 from formcheck.app_analysis import Analysis, exercise_for
 from formcheck.app_summary import SetSummary, summarize
 from formcheck.charts import rep_charts, timeline_chart
+from formcheck.confidence import NOT_MEASURABLE
 
 
 def fmt(v: float | None, unit: str = "", digits: int = 0) -> str:
@@ -30,7 +31,10 @@ def summary_cards(s: SetSummary) -> None:
             unit = s.count_word
             count = f"{side.count:g}" if side.count is not None else "–"
             st.metric(f"{side.label}: {unit}", count)
-            st.caption(f"best {fmt(side.best, s.unit)} · average {fmt(side.average, s.unit)}")
+            if side.depth_measurable:
+                st.caption(f"best {fmt(side.best, s.unit)} · average {fmt(side.average, s.unit)}")
+            else:
+                st.caption(f"depth {NOT_MEASURABLE}")
             if s.mode == "hold" and side.hold_total_s is not None:
                 target = f" (target {s.hold_target_s:g} s each)" if s.hold_target_s else ""
                 reached = (f", {int(side.holds_reached)} reached target"
@@ -82,6 +86,10 @@ def results_view(an: Analysis, key: str = "res") -> None:
         st.warning(f"A person was found in only {det:.0%} of the frames: check the lighting "
                    "and that the whole body is in view.")  # fmt: skip
     summary_cards(summary)
+    gone = [nm.get("message", "") for nm in rep.get("not_measurable") or [] if isinstance(nm, dict)]
+    if gone:
+        st.info("This camera angle cannot measure these reliably, so read no number "
+                "for them:\n\n" + "\n".join(f"- {m}" for m in gone if m))  # fmt: skip
     left, right = st.columns([3, 2])
     with left:
         if an.video:

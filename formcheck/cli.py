@@ -95,6 +95,8 @@ def _summary_lines(report: dict) -> list[str]:
             lines += summary_lines(res)
         except ImportError:  # pragma: no cover - engine summary not available
             pass
+    for nm in report.get("not_measurable", []):
+        lines.append(f"  {nm['message']}")
     for w in report.get("warnings", []):
         lines.append(f"warning: {w}")
     return lines

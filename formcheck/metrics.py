@@ -105,16 +105,28 @@ BIASED_RAW: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Camera contexts where a metric is degenerate whatever is done to it: the frontal-plane
+#: projection angle of a thigh pointing at the camera (seated or lying, filmed from the
+#: front or the feet) is a few pixels long and reads anything from -140 to +140; the
+#: knee/ankle distance ratio there puts the knees mid-shin (docs/accuracy.md).
+UNUSABLE: dict[str, tuple[str, ...]] = {
+    "knee_valgus": ("front/seated", "front/lying", "front/lying_feet"),
+    "knee_ankle_ratio": ("front/seated", "front/lying", "front/lying_feet"),
+}
+
+
 def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.ndarray,
                 ctx: str = "", corrected: set[str] | None = None) -> dict[str, bool]:  # fmt: skip
     """Per metric: can the value be trusted in this frame?
 
     False when the value is NaN (a landmark it needs is not visible), when the current
-    view is not the metric's best view (e.g. knee flexion from the front, the knee drop
+    view is not the metric's best view (an oblique view counts as side for the sagittal
+    angles; e.g. knee flexion from the front, the knee drop
     from the side: "not measurable from this camera angle"), and for the knee/ankle
     separation ratio when the thighs point at the camera (lying, filmed from the feet:
-    MediaPipe puts the knees mid-shin), and where the raw value is known to be biased in
-    this camera context (:data:`BIASED_RAW`) and no correction was applied.
+    MediaPipe puts the knees mid-shin), where the metric is degenerate in this camera
+    context (:data:`UNUSABLE`), and where the raw value is known to be biased in this
+    camera context (:data:`BIASED_RAW`) and no correction was applied.
     """
     corrected = corrected or set()
     out = {}
@@ -123,10 +135,13 @@ def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.nda
         ok = math.isfinite(v)
         best = METRICS.get(name, ("", "other", ""))[1]
         if ok and name not in VIEW_FREE:
-            ok = view == best
+            # An oblique ("other") view still shows the sagittal angles (the hinge allows 45°).
+            ok = view == best or (view == "other" and best == "side")
         if ok and name == "knee_ankle_ratio" and feet_view:
             ok = False
         base = name[:-2] if name[-2:] in ("_L", "_R") else name
+        if ok and ctx in UNUSABLE.get(base, ()):
+            ok = False
         if ok and ctx in BIASED_RAW.get(base, ()) and name not in corrected:
             ok = False
         out[name] = ok

@@ -21,7 +21,7 @@ SCHEMA = "formcheck.report/1"
 #: Columns of frames.csv, in order. Metric values in the units of geometry.METRICS.
 CSV_COLUMNS: tuple[str, ...] = (
     "frame", "t_s", "detected", "n_people", "view", "position", *METRIC_NAMES,
-    "primary_metric", "primary", "phase", "count", "cue",
+    "primary_metric", "primary", "primary_reliable", "phase", "count", "cue",
 )  # fmt: skip
 
 
@@ -33,25 +33,31 @@ class MetricSummary:
     total: float = 0.0
     lo: float = math.inf
     hi: float = -math.inf
+    reliable: int = 0
 
-    def add(self, v: float) -> None:
-        """Include one value (NaN is ignored)."""
+    def add(self, v: float, reliable: bool = True) -> None:
+        """Include one value (NaN is ignored); ``reliable``: trusted in this frame."""
         if v is None or not math.isfinite(v):
             return
+        self.reliable += bool(reliable)
         self.n += 1
         self.total += v
         self.lo = min(self.lo, v)
         self.hi = max(self.hi, v)
 
     def to_dict(self) -> dict:
-        """``{min, mean, max, measurable_frames}``; None values when never measured."""
+        """``{min, mean, max, measurable_frames, reliable_frames}``; None values when never
+        measured. ``reliable_frames``: frames where the value could be trusted in that view
+        (:mod:`formcheck.confidence`)."""
         if not self.n:
-            return {"min": None, "mean": None, "max": None, "measurable_frames": 0}
+            return {"min": None, "mean": None, "max": None, "measurable_frames": 0,
+                    "reliable_frames": 0}  # fmt: skip
         return {
             "min": round(self.lo, 2),
             "mean": round(self.total / self.n, 2),
             "max": round(self.hi, 2),
             "measurable_frames": self.n,
+            "reliable_frames": self.reliable,
         }
 
 
@@ -68,8 +74,9 @@ class RunningSummary:
         default_factory=lambda: {k: MetricSummary() for k in METRIC_NAMES}
     )
 
-    def add(self, detected: bool, n_people: int, view: str, position: str, values: dict) -> None:
-        """Include one frame."""
+    def add(self, detected: bool, n_people: int, view: str, position: str, values: dict,
+            reliable: dict | None = None) -> None:  # fmt: skip
+        """Include one frame (``reliable``: per-metric trust flags; None = all trusted)."""
         self.frames += 1
         if detected:
             self.detected += 1
@@ -78,7 +85,7 @@ class RunningSummary:
         if n_people > 1:
             self.several_people += 1
         for k, m in self.metrics.items():
-            m.add(values.get(k, math.nan))
+            m.add(values.get(k, math.nan), True if reliable is None else reliable.get(k, False))
 
     @property
     def detection_rate(self) -> float:

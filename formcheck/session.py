@@ -22,6 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
+from formcheck.confidence import (
+    NOT_MEASURABLE,
+    is_reliable,
+    mark_depths,
+    not_measurable,
+    used_metrics,
+)
 from formcheck.landmarks import FOOT, HIP, KNEE, SHOULDER, PoseFrame
 from formcheck.metrics import FrameMetrics, frame_metrics
 from formcheck.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
@@ -207,8 +214,8 @@ class FrameProcessor:
         for m in self.labels:
             v = pf.metrics.get(m)
             lm = _landmark_for(m)
-            if lm is not None and math.isfinite(v):
-                labels.append(AngleLabel(lm, label_text(m, v)))
+            if lm is not None and math.isfinite(v) and pf.metrics.reliable.get(m, True):
+                labels.append(AngleLabel(lm, label_text(m, v)))  # (no number nobody should read)
         return annotate(rgb, pf.pose, labels, hud_for(pf, self.exercise))
 
     def finish(self) -> dict | None:
@@ -239,9 +246,11 @@ def hud_for(pf: ProcessedFrame, exercise) -> Hud:
         )
         lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in counts.items()))
     pv = getattr(st, "primary_value", math.nan)
-    if pv is not None and math.isfinite(pv):
-        pm = getattr(st, "primary_metric", "") or ""
-        word = next((w for p, w in PRIMARY_WORDS if pm.startswith(p)), "value")
+    pm = getattr(st, "primary_metric", "") or ""
+    word = next((w for p, w in PRIMARY_WORDS if pm.startswith(p)), "value")
+    if pf.metrics.detected and is_reliable(pf.metrics.reliable, pm) is False:
+        lines.append(f"{word}: {NOT_MEASURABLE}")
+    elif pv is not None and math.isfinite(pv):
         unit = getattr(exercise, "unit", "deg")
         lines.append(f"{word}: {pv:.0f}°" if unit == "deg" else f"{word}: {pv:.2f}")
     frac = None
@@ -277,11 +286,26 @@ def csv_row(pf: ProcessedFrame) -> dict:
         # The tracker's own primary value (it may be derived from several metrics).
         row["primary_metric"] = getattr(st, "primary_metric", "") or ""
         row["primary"] = getattr(st, "primary_value", math.nan)
+        ok = is_reliable(fm.reliable, row["primary_metric"]) if fm.detected else False
+        row["primary_reliable"] = "" if ok is None else int(ok)
         row["phase"] = getattr(st, "phase", "")
         counts = getattr(st, "counts", {}) or {}
         row["count"] = sum(counts.values()) if counts else ""
         row["cue"] = getattr(st, "cue", "") or ""
     return row
+
+
+def worked_sides(result: dict | None) -> tuple[str, ...]:
+    """Leg codes ("L", "R") the person worked in a result; both when unknown or none."""
+    per = (result or {}).get("per_side") or {}
+    code = {"left": "L", "right": "R"}
+    done = tuple(code[k] for k, d in per.items() if k in code and _did_work(d))
+    return done or ("L", "R")
+
+
+def _did_work(d: dict) -> bool:
+    keys = ("count", "circles", "timed_s", "total_hold_s")
+    return any((d.get(k) or 0) > 0 for k in keys)
 
 
 @dataclass(frozen=True)
@@ -430,7 +454,7 @@ def analyze_video(
                 raise item
             pf = proc.process(item.rgb, item.t_s, item.index)
             fm = pf.metrics
-            summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values)
+            summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values, fm.reliable)
             sink.write(csv_row(pf))
             if encoder:
                 _put(out_q, (item, pf), write_error)
@@ -468,6 +492,14 @@ def analyze_video(
     stopped_by_limit = max_frames is not None and n >= max_frames
     short_count = bool(expected and n < 0.9 * expected)
     truncated = not stopped_by_limit and (reader.stopped_early or info.truncated or short_count)
+    frame_part = summary.to_dict()
+    unmeasurable = not_measurable(
+        used_metrics(proc.exercise, worked_sides(result)),
+        frame_part["metrics"],
+        summary.detected,
+        frame_part["views"],
+    )
+    mark_depths(result, proc.exercise, unmeasurable)
     report = {
         "schema": SCHEMA,
         "formcheck_version": __version__,
@@ -477,7 +509,8 @@ def analyze_video(
         "settings": dict(settings or {}),
         "video": {**info.to_dict(), "frames_decoded": n, "truncated": truncated},
         "detection_rate": round(summary.detection_rate, 4),
-        **{k: v for k, v in summary.to_dict().items() if k != "detection_rate"},
+        **{k: v for k, v in frame_part.items() if k != "detection_rate"},
+        "not_measurable": unmeasurable,
         "processing": {"seconds": round(elapsed, 2), "fps": round(n / max(elapsed, 1e-9), 2)},
         "result": result,
         "outputs": {

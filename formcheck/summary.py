@@ -31,7 +31,9 @@ def summary_lines(result: dict) -> list[str]:
         else:
             what = f"{d.get('timed_s', 0):.1f} s"
         depth = ""
-        if d.get("best_depth") is not None:
+        if d.get("depth_reliable") is False:
+            depth = ", depth not measurable from this camera angle"
+        elif d.get("best_depth") is not None:
             depth = (
                 f", best {_fmt(d.get('best_depth'), unit)}, "
                 f"average {_fmt(d.get('average_depth'), unit)}"

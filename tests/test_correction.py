@@ -84,6 +84,9 @@ def test_reliability_flags() -> None:
     assert fm.view == "front"
     assert fm.reliable["knee_drop_L"]
     assert not fm.reliable["knee_flexion_L"]  # a side-view metric seen from the front
+    assert fm.position == "seated"
+    assert not fm.reliable["knee_valgus_L"]  # FPPA of a thigh toward the camera: degenerate
+    assert not fm.reliable["knee_ankle_ratio"]
     nobody = frame_metrics(PoseFrame(0, 0.0, 640, 480))
     assert not any(nobody.reliable.values())
 

@@ -175,6 +175,10 @@ def test_the_tracker_reads_raw_metrics_unless_told_otherwise():
             tr.update(f)
         (rep,) = tr.finish().reps
         assert rep.peak_value == pytest.approx(peak), metrics
+    tr = ExerciseTracker(d)  # the default: the corrected values the report shows
+    for f in frames:
+        tr.update(f)
+    assert tr.finish().reps[0].peak_value == pytest.approx(90.0)
     with pytest.raises(ValueError, match="metrics must be"):
         ExerciseTracker(d, metrics="smoothed")
 

@@ -125,6 +125,23 @@ def test_wrong_camera_view_gives_a_setup_cue_and_counts_nothing(tmp_path):
     assert _reps(rep) == 0
     problems = " ".join(rep["result"]["setup_problems"]).lower()
     assert "camera" in problems or "face" in problems or "view" in problems, problems
+    # The valgus rule's angle cannot be read side-on: the report says so, with no number.
+    gone = {u["metric"]: u["message"] for u in rep["not_measurable"]}
+    assert {"knee_valgus_L", "knee_valgus_R"} <= set(gone), gone
+    assert gone["knee_valgus_L"].endswith("not measurable from this camera angle (needs a "
+                                          "front view)")  # fmt: skip
+
+
+def test_a_side_view_measure_filmed_from_the_front_is_not_measurable(good, tmp_path):
+    from formcheck.summary import summary_lines
+
+    frames, fps = good
+    rep, rows = _run(tmp_path, "front", frames[:40], fps, exercise="band_stretch")
+    gone = {u["metric"] for u in rep["not_measurable"]}
+    assert {"hip_flexion_L", "hip_flexion_R"} <= gone  # the primary: needs a side view
+    assert all(d["depth_reliable"] is False for d in rep["result"]["per_side"].values())
+    assert any("depth not measurable" in line for line in summary_lines(rep["result"]))
+    assert {r["primary_reliable"] for r in rows if r["detected"]} == {0}
 
 
 @pytest.mark.parametrize("kind", ["dark", "blurred"])

@@ -148,6 +148,8 @@ class ClipResult:
     it). ``rules_failed``: form rules failed in any rep/hold; ``cues``: cue -> times fired;
     ``false_alarms``: rules that fired without a matching injected fault. ``seconds``:
     wall time of the pipeline run; ``correction``: on / off (see :func:`correction_state`).
+    ``reliable_share``: per family, the share of frames with a person where the pipeline
+    trusted the value (below one half: reported "not measurable from this camera angle").
     """
 
     clip: str
@@ -172,6 +174,7 @@ class ClipResult:
     false_alarms: list[str]
     seconds: float
     correction: str
+    reliable_share: dict[str, float] = field(default_factory=dict)
 
     @property
     def count_errors(self) -> dict[str, int]:
@@ -347,12 +350,30 @@ def _side_counts(items: list[dict]) -> dict[str, int]:
     return dict(Counter(i["side"] for i in items))
 
 
+def gated_faults(sc: dict) -> list[str]:
+    """Injected faults whose form rule pauses the hold timer (``FormRule.gates``).
+
+    The engine times a hold only while the form is right, so a hold done with such a
+    fault is not a hold: none is expected (its cue is, see :func:`fault_detection`).
+    """
+    if not sc.get("faults"):
+        return []
+    from formcheck.exercises import get_exercise
+
+    d = get_exercise(sc["exercise"]).with_settings(sc.get("settings") or {})
+    gating = {r.id for r in d.rules if r.gates}
+    return [f for f in sc["faults"] if gating & set(FAULT_RULES.get(f, ()))]
+
+
 def true_counts(sc: dict, mode: str) -> dict[str, int]:
-    """The sidecar's count per side for the exercise mode (reps, holds or circles)."""
+    """The sidecar's count per side for the exercise mode (reps, holds or circles).
+
+    Holds done with a fault that pauses the hold timer count as none (:func:`gated_faults`).
+    """
     if mode == "reps":
         return _side_counts(sc.get("reps") or [])
     if mode == "hold":
-        return _side_counts(sc.get("holds") or [])
+        return {} if gated_faults(sc) else _side_counts(sc.get("holds") or [])
     if mode == "circles":
         return {k: int(v) for k, v in (sc.get("circles") or {}).items() if v}
     return {}
@@ -616,7 +637,18 @@ def score_clip(clip: str, sc: dict, report: dict, rows: list[dict], seconds: flo
         false_alarms=false_alarms,
         seconds=round(seconds, 1),
         correction=correction_state(),
+        reliable_share={fam: reliable_share(report, FAMILIES[fam][0]) for fam in metrics},
     )
+
+
+def reliable_share(report: dict, names: tuple[str, ...]) -> float:
+    """Share of (frame, metric) pairs with a person where the pipeline trusted the value."""
+    detected = report.get("frames", 0) * report.get("detection_rate", 0.0)
+    if detected <= 0:
+        return 0.0
+    m = report.get("metrics") or {}
+    ok = sum((m.get(n) or {}).get("reliable_frames", 0) for n in names)
+    return round(ok / (detected * len(names)), 3)
 
 
 # --------------------------------------------------------------------------- tables

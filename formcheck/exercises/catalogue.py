@@ -280,7 +280,7 @@ STANDING_SPINE_TWIST = ExerciseDef(
             "pelvis_neutral",
             "pelvis_rotation",
             "Keep your pelvis close to neutral",
-            max=25.0,
+            max=20.0,
             use_abs=True,
         ),
         FormRule("stand_tall", "trunk_inclination", "Stand up straight", max=20.0, gates=False),

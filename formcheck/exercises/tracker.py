@@ -8,10 +8,12 @@ decoded file alike)::
         state = tracker.update(fm)      # TrackerState, for drawing
     result = tracker.finish()           # ExerciseResult, result.to_dict() for JSON
 
-Metrics: by default the tracker reads ``FrameMetrics.raw`` (what MediaPipe's
-landmarks give; every threshold in the catalogue is tuned on it) and falls back
-to ``values`` when a frame carries no raw copy. ``metrics="corrected"`` reads
-the bias-corrected ``values`` instead (thresholds would need re-tuning).
+Metrics: by default (``metrics="corrected"``) the tracker reads
+``FrameMetrics.values``, bias-corrected where a model exists for the metric in the
+frame's camera context (:mod:`formcheck.correction`), so counts, depths, form rules
+and cues all use the numbers the report shows. ``metrics="raw"`` reads
+``FrameMetrics.raw`` (what MediaPipe's landmarks give), falling back to ``values``
+when a frame carries no raw copy: for comparing the two.
 
 Side choice (``side="auto"``): each frame the working leg is the one whose
 first measurable ``side_metrics`` entry (default: the primary metric) is larger, i.e. the leg that
@@ -61,7 +63,9 @@ SHORT_CUE_S = 1.5
 class ExerciseTracker:
     """Per-frame state machine for one set of one exercise (see module docstring)."""
 
-    def __init__(self, exercise: ExerciseDef, side: str = "auto", metrics: str = "raw") -> None:
+    def __init__(
+        self, exercise: ExerciseDef, side: str = "auto", metrics: str = "corrected"
+    ) -> None:
         if side not in ("auto", "left", "right"):
             raise ValueError(f"side must be 'auto', 'left' or 'right', got {side!r}")
         if metrics not in ("raw", "corrected"):

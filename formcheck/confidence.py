@@ -1,0 +1,138 @@
+"""Which measured numbers can be trusted: per frame, and over a whole set.
+
+Per frame, :class:`formcheck.metrics.FrameMetrics` carries ``reliable[name]`` for every
+catalogue metric (:data:`formcheck.geometry.METRICS`). The engine's primary metrics are
+often derived (``knee_drop_planted_L``, ``twist_for_R``...): :func:`base_metrics` maps
+them back to the catalogue metrics they are measured from, so a derived value is
+reliable when those are. Over a set, a metric the exercise uses that was reliable in
+under half of the frames with a person is listed as "not measurable from this camera
+angle" (:func:`not_measurable`): the report, the CLI, the annotated video and the app
+say so instead of printing a number nobody should read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from formcheck.geometry import METRICS
+
+NOT_MEASURABLE = "not measurable from this camera angle"
+
+#: A metric counts as measurable over a set when reliable in at least this share of the
+#: frames with a person in view.
+MIN_RELIABLE_SHARE = 0.5
+
+#: Derived metric (name prefix) -> the catalogue metric it is measured from; ``{s}`` is
+#: the derived name's own side, ``*`` both legs. Prefixes not listed and not catalogue
+#: metrics (squat depth, knee path and lift, foot placement) are 2D landmark positions
+#: with no view-dependent bias: they have no flag.
+_DERIVED_BASE: tuple[tuple[str, str], ...] = (
+    ("knee_drop_planted_", "knee_drop_{s}"),
+    ("knee_drop_out_", "knee_drop_{s}"),
+    ("knee_drop_mean", "knee_drop_*"),
+    ("knee_drop_diff", "knee_drop_*"),
+    ("knee_flexion_", "knee_flexion_*"),
+    ("knee_valgus_", "knee_valgus_*"),
+    ("twist_", "trunk_twist"),
+    ("trunk_twist_rel", "trunk_twist"),
+    ("pelvis_rotation", "pelvis_yaw"),
+    ("hinge_or_squat", "trunk_inclination"),
+)
+
+
+def base_metrics(name: str) -> list[str]:
+    """Catalogue metrics a (possibly derived) metric name is measured from; [] if none."""
+    if name in METRICS:
+        return [name]
+    for prefix, base in _DERIVED_BASE:
+        if name.startswith(prefix):
+            side = name[-1] if name[-2:] in ("_L", "_R") else ""
+            if base.endswith("_*"):
+                return [base[:-1] + "L", base[:-1] + "R"]
+            if "{s}" in base:
+                return [base.replace("{s}", side)] if side else []
+            return [base]
+    return []
+
+
+def is_reliable(reliable: Mapping[str, bool], name: str) -> bool | None:
+    """Whether ``name`` can be trusted in a frame with these flags; None when unflagged."""
+    bases = base_metrics(name)
+    if not bases:
+        return None
+    return all(reliable.get(b, False) for b in bases)
+
+
+def metric_label(name: str) -> str:
+    """Readable name: ``knee_drop_L`` -> ``knee drop (left)``."""
+    side = {"_L": " (left)", "_R": " (right)"}.get(name[-2:], "")
+    base = name[:-2] if side else name
+    return base.replace("_", " ") + side
+
+
+def not_measurable(
+    used: Iterable[str],
+    metrics_summary: Mapping[str, Mapping],
+    detected_frames: int,
+    views: Mapping[str, float] | None = None,
+) -> list[dict]:
+    """Entries ``{metric, reliable_share, best_view, message}`` for each used catalogue
+    metric reliable in under :data:`MIN_RELIABLE_SHARE` of ``detected_frames``.
+
+    ``metrics_summary`` is the report's ``metrics`` block (``reliable_frames`` per
+    metric); ``views`` the share of frames per camera view, to name the one needed.
+    """
+    if detected_frames <= 0:
+        return []
+    main_view = max(views.items(), key=lambda kv: kv[1])[0] if views else ""
+    out = []
+    for name in dict.fromkeys(used):
+        m = metrics_summary.get(name)
+        if name not in METRICS or m is None:
+            continue
+        share = float(m.get("reliable_frames", 0)) / detected_frames
+        if share >= MIN_RELIABLE_SHARE:
+            continue
+        best = METRICS[name][1]
+        why = f" (needs a {best} view)" if main_view and main_view != best else ""
+        out.append(
+            {
+                "metric": name,
+                "reliable_share": round(share, 3),
+                "best_view": best,
+                "message": f"{metric_label(name)}: {NOT_MEASURABLE}{why}",
+            }
+        )
+    return out
+
+
+def used_metrics(exercise, sides: Iterable[str] = ("L", "R")) -> list[str]:
+    """Catalogue metrics an exercise definition reads (primary and form rules), per side."""
+    if exercise is None:
+        return []
+    names = [exercise.primary_metric, *(r.metric for r in exercise.rules)]
+    out: list[str] = []
+    for n in names:
+        for s in sides:
+            o = "R" if s == "L" else "L"
+            for b in base_metrics(n.replace("{side}", s).replace("{other}", o)):
+                if b not in out:
+                    out.append(b)
+    return out
+
+
+def mark_depths(result: dict | None, exercise, unmeasurable: list[dict]) -> None:
+    """Set ``per_side[side]["depth_reliable"]`` in an exercise result (in place): False
+    where the primary metric of that side is in ``unmeasurable`` (then the CLI and the
+    app print :data:`NOT_MEASURABLE` instead of its best / average depth)."""
+    if not result or exercise is None:
+        return
+    bad = {u["metric"] for u in unmeasurable}
+    code = {"left": "L", "right": "R"}
+    for side, d in (result.get("per_side") or {}).items():
+        if not isinstance(d, dict):
+            continue
+        sides = [code[side]] if side in code else ["L", "R"]
+        names = [exercise.primary_metric.replace("{side}", s) for s in sides]
+        bases = {b for n in names for b in base_metrics(n)}
+        d["depth_reliable"] = not (bases & bad)
