@@ -211,10 +211,11 @@ class FrameProcessor:
     def draw(self, rgb: np.ndarray, pf: ProcessedFrame) -> np.ndarray:
         """Annotated copy of ``rgb`` for a processed frame."""
         labels = []
+        flags = getattr(pf.metrics, "reliable", None) or {}
         for m in self.labels:
             v = pf.metrics.get(m)
             lm = _landmark_for(m)
-            if lm is not None and math.isfinite(v) and pf.metrics.reliable.get(m, True):
+            if lm is not None and math.isfinite(v) and flags.get(m, True):
                 labels.append(AngleLabel(lm, label_text(m, v)))  # (no number nobody should read)
         return annotate(rgb, pf.pose, labels, hud_for(pf, self.exercise))
 
@@ -248,7 +249,8 @@ def hud_for(pf: ProcessedFrame, exercise) -> Hud:
     pv = getattr(st, "primary_value", math.nan)
     pm = getattr(st, "primary_metric", "") or ""
     word = next((w for p, w in PRIMARY_WORDS if pm.startswith(p)), "value")
-    if pf.metrics.detected and is_reliable(pf.metrics.reliable, pm) is False:
+    flags = getattr(pf.metrics, "reliable", None)
+    if pf.metrics.detected and flags and is_reliable(flags, pm) is False:
         lines.append(f"{word}: {NOT_MEASURABLE}")
     elif pv is not None and math.isfinite(pv):
         unit = getattr(exercise, "unit", "deg")
@@ -286,7 +288,8 @@ def csv_row(pf: ProcessedFrame) -> dict:
         # The tracker's own primary value (it may be derived from several metrics).
         row["primary_metric"] = getattr(st, "primary_metric", "") or ""
         row["primary"] = getattr(st, "primary_value", math.nan)
-        ok = is_reliable(fm.reliable, row["primary_metric"]) if fm.detected else False
+        flags = getattr(fm, "reliable", None)
+        ok = is_reliable(flags, row["primary_metric"]) if fm.detected and flags else None
         row["primary_reliable"] = "" if ok is None else int(ok)
         row["phase"] = getattr(st, "phase", "")
         counts = getattr(st, "counts", {}) or {}
