@@ -17,8 +17,8 @@ corrections off (raw MediaPipe metrics).
 
 Sided metrics share one model: the right side is evaluated on the mirrored pose (image
 x flipped, left/right landmark sets exchanged), which maps it onto the left. Signed
-whole-body metrics (twist, yaw) are odd under mirroring; their models were fit on both
-the pose and its mirror image.
+whole-body metrics (twist, yaw) are odd under mirroring, the knee/ankle ratio is even;
+their models were fit on both the pose and its mirror image (sign flipped for odd ones).
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ class Model:
     def __init__(self, d: dict):
         self.metric: str = d["metric"]
         self.context: str = d["context"]
-        self.kind: str = d["kind"]  # "sided" | "odd"
+        self.kind: str = d["kind"]  # "sided" | "odd" | "even"
         self.mean = np.asarray(d["mean"], float)
         self.scale = np.asarray(d["scale"], float)
         self.coef = np.asarray(d["coef"], float)
@@ -291,4 +291,7 @@ def outside_domain(name: str, ctx: str, xy: np.ndarray) -> bool:
     if ctx.startswith("front/seated") and name.startswith("knee_drop_"):
         lat = knee_lateral(np.asarray(xy, float), name[-1])
         return math.isfinite(lat) and lat > SEATED_KNEE_MAX_LATERAL
+    if ctx.startswith("front/seated") and name == "knee_ankle_ratio":
+        lats = [knee_lateral(np.asarray(xy, float), s) for s in ("L", "R")]
+        return any(math.isfinite(v) and v > SEATED_KNEE_MAX_LATERAL for v in lats)
     return False

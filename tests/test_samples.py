@@ -90,8 +90,8 @@ NOT_MEASURABLE_EXPECTED: dict[tuple[str, str], str] = {
     ("ball_massage__good", "knee_valgus"): "degenerate FPPA (MAE 34.8)",
     ("seated_internal_rotation__good", "knee_valgus"): "degenerate FPPA (MAE 85.3)",
     ("seated_internal_rotation__trunk_rotation", "knee_valgus"): "degenerate FPPA (MAE 54.7)",
-    # The knees sit mid-shin when the thighs point at the camera.
-    ("knee_to_knee__good", "knee_ankle_ratio"): "MAE 0.19, bias +0.18",
+    # Seated, the knees sit mid-shin (the thighs point at the camera); the seated model
+    # barely beats raw (from the feet it is trusted: see HONEST_BOUNDS).
     ("ball_massage__good", "knee_ankle_ratio"): "MAE 0.12",
     ("seated_internal_rotation__good", "knee_ankle_ratio"): "MAE 0.43",
     ("seated_internal_rotation__trunk_rotation", "knee_ankle_ratio"): "MAE 0.40",
@@ -114,15 +114,16 @@ HONEST_BOUNDS: dict[tuple[str, str], tuple[float, str]] = {
     # Knee drop with the thigh toward the camera, corrected (raw 25.9 and 31.5: MediaPipe
     # drags the ankle under the dropped knee). The engine's own depth (measured to the
     # planted ankle) is closer: peak errors -2..+6 on the good clip.
-    ("seated_internal_rotation__good", "knee_drop"): (12.0, "corrected MAE 10.8 (raw 25.9)"),
-    ("seated_internal_rotation__trunk_rotation", "knee_drop"): (10.5, "corrected MAE 8.8 "
-                                                                "(raw 31.5)"),  # fmt: skip
+    ("seated_internal_rotation__good", "knee_drop"): (15.5, "corrected MAE 13.8 (raw 25.9)"),
+    ("seated_internal_rotation__trunk_rotation", "knee_drop"): (8.0, "corrected MAE 6.6 "
+                                                               "(raw 31.5)"),  # fmt: skip
     # The outward-dropped knee keeps its raw value (outside the model's domain).
-    ("ball_massage__good", "knee_drop"): (16.0, "corrected MAE 14.3 (raw 11.5)"),
-    # 3D pelvis yaw, standing: the model halves the fault clip's error, not the clean one's.
-    ("standing_spine_twist__good", "pelvis_yaw"): (8.0, "corrected MAE 6.5 (raw 5.1)"),
-    ("standing_spine_twist__pelvis_rotation", "pelvis_yaw"): (9.5, "corrected MAE 7.8 "
-                                                                "(raw 16.2)"),  # fmt: skip
+    ("ball_massage__good", "knee_drop"): (16.0, "corrected MAE 14.5 (raw 11.5)"),
+    # 3D pelvis yaw, standing: the model fixes the fault clip (16.2 -> 3.6), not the clean
+    # one (5.1 -> 7.6: an offset; the pelvis rule reads the change from the start).
+    ("standing_spine_twist__good", "pelvis_yaw"): (9.0, "corrected MAE 7.6 (raw 5.1)"),
+    # Knee separation from the feet, corrected (raw 0.19, bias +0.18).
+    ("knee_to_knee__good", "knee_ankle_ratio"): (0.07, "corrected MAE 0.05 (raw 0.19)"),
 }
 
 #: (clip, check) -> what is wrong, measured. Checks: frames, detection, counts, holds,

@@ -40,10 +40,14 @@ from formcheck.sides import SideStabilizer  # noqa: E402
 from formcheck.smoothing import PoseSmoother  # noqa: E402
 
 #: Metrics to correct: base name -> (kind, true-value key in the sidecar metrics).
+#: Kinds: "sided" (one model for both legs, the right on the mirrored pose), "odd" (signed
+#: whole-body angles, fit on the pose and its mirror with the sign flipped), "even"
+#: (whole-body values unchanged by mirroring, fit on both).
 TARGETS = {
     "knee_drop": "sided",
     "trunk_twist": "odd",
     "pelvis_yaw": "odd",
+    "knee_ankle_ratio": "even",
 }
 CANDIDATES = (("ridge", 1.0), ("ridge", 10.0), ("ridge", 100.0), ("ridge", 1000.0),
               ("mlp", 30.0))  # fmt: skip
@@ -136,7 +140,7 @@ def rows(clips: list[dict], base: str, kind: str, ctx: str):
         if kind == "sided":
             variants = [("L", c["f"], 1.0), ("R", c["fm"], 1.0)]
         else:
-            variants = [("", c["f"], 1.0), ("m", c["fm"], -1.0)]
+            variants = [("", c["f"], 1.0), ("m", c["fm"], -1.0 if kind == "odd" else 1.0)]
         for tag, F, sign in variants:
             name = f"{base}_{tag}" if kind == "sided" else base
             r = c["raw"][name] * (sign if kind == "odd" else 1.0)
@@ -161,9 +165,14 @@ def rows(clips: list[dict], base: str, kind: str, ctx: str):
 OUTLIER_DEG = 75.0
 
 
-def ridge_fit(X: np.ndarray, y: np.ndarray, alpha: float) -> dict:
+#: Per metric, the raw error above which a row counts as a MediaPipe failure (default
+#: :data:`OUTLIER_DEG`); the knee/ankle ratio is unitless.
+OUTLIER = {"knee_ankle_ratio": 1.0}
+
+
+def ridge_fit(X: np.ndarray, y: np.ndarray, alpha: float, outlier: float = OUTLIER_DEG) -> dict:
     """Closed-form ridge on standardised features (intercept unpenalised)."""
-    keep = np.abs(y) < OUTLIER_DEG
+    keep = np.abs(y) < outlier
     if keep.sum() > 50:
         X, y = X[keep], y[keep]
     mean = X.mean(0)
@@ -184,11 +193,12 @@ def ridge_predict(m: dict, X: np.ndarray) -> np.ndarray:
     return y
 
 
-def mlp_fit(X: np.ndarray, y: np.ndarray, alpha: float, hidden: int = 12, steps: int = 300,
-            decay: float = 3e-3, seed: int = 0) -> dict:  # fmt: skip
+def mlp_fit(X: np.ndarray, y: np.ndarray, alpha: float, outlier: float = OUTLIER_DEG,
+            hidden: int = 12, steps: int = 300, decay: float = 3e-3,
+            seed: int = 0) -> dict:  # fmt: skip
     """Ridge, then a tiny tanh MLP on its residual (full-batch Adam, weight decay)."""
-    m = ridge_fit(X, y, alpha)
-    keep = np.abs(y) < OUTLIER_DEG
+    m = ridge_fit(X, y, alpha, outlier)
+    keep = np.abs(y) < outlier
     X, y = X[keep], y[keep]
     Z = (X - m["mean"]) / m["scale"]
     r = y - (Z @ m["coef"] + m["intercept"])
@@ -215,11 +225,14 @@ def mlp_fit(X: np.ndarray, y: np.ndarray, alpha: float, hidden: int = 12, steps:
     return m
 
 
-def fit_kind(kind: str, X: np.ndarray, y: np.ndarray, alpha: float) -> dict:
-    return mlp_fit(X, y, alpha) if kind == "mlp" else ridge_fit(X, y, alpha)
+def fit_kind(kind: str, X: np.ndarray, y: np.ndarray, alpha: float,
+             outlier: float = OUTLIER_DEG) -> dict:  # fmt: skip
+    fit = mlp_fit if kind == "mlp" else ridge_fit
+    return fit(X, y, alpha, outlier)
 
 
-def cv_predict(clips, R, cand: tuple[str, float], key: str) -> np.ndarray:
+def cv_predict(clips, R, cand: tuple[str, float], key: str,
+               outlier: float = OUTLIER_DEG) -> np.ndarray:  # fmt: skip
     """Out-of-fold predictions, folds = groups of ``key`` ("body" or "cam")."""
     X, y, _, _, meta = R
     groups = np.array([clips[ci][key] for ci, *_ in meta])
@@ -231,7 +244,7 @@ def cv_predict(clips, R, cand: tuple[str, float], key: str) -> np.ndarray:
         tr = ~te
         if te.sum() == 0 or tr.sum() < 50:
             continue
-        m = fit_kind(cand[0], X[tr], y[tr], cand[1])
+        m = fit_kind(cand[0], X[tr], y[tr], cand[1], outlier)
         pred[te] = ridge_predict(m, X[te])
     return pred
 
@@ -263,10 +276,11 @@ def fit_all(clips: list[dict], report: list[str]) -> list[dict]:
                 continue
             X, y, raw_v, true_v, meta = R
             tgt = np.array([m[3] for m in meta])
+            out_lim = OUTLIER.get(base, OUTLIER_DEG)
             best = None
             for cand in CANDIDATES:
-                pb = cv_predict(clips, R, cand, "body")
-                pc = cv_predict(clips, R, cand, "cam")
+                pb = cv_predict(clips, R, cand, "body", out_lim)
+                pc = cv_predict(clips, R, cand, "cam", out_lim)
                 score = mae(y - pb) + mae(y - pc)
                 if best is None or score < best[0]:
                     best = (score, cand, pb, pc)
@@ -281,13 +295,13 @@ def fit_all(clips: list[dict], report: list[str]) -> list[dict]:
                 f"{mae((y - pb)[tgt & ok]):.1f} | {'yes' if keep else 'no'} |")  # fmt: skip
             if not keep:
                 continue
-            m = fit_kind(mkind, X, y, alpha)
+            m = fit_kind(mkind, X, y, alpha, out_lim)
             resid = y - ridge_predict(m, X)
             models.append(dict(
                 metric=base, context=ctx, kind=kind,
                 mean=m["mean"].round(6).tolist(), scale=m["scale"].round(6).tolist(),
                 coef=m["coef"].round(6).tolist(), intercept=round(float(m["intercept"]), 6),
-                max_delta=float(np.ceil(np.percentile(np.abs(y), 99.5) + 5)),
+                max_delta=float(np.percentile(np.abs(y), 99.5) + (0.2 if base in OUTLIER else 5)),
                 **({k: np.round(m[k], 5).tolist() for k in ("w1", "b1", "w2") if k in m}),
                 info=dict(model=mkind, alpha=alpha, n_frames=len(y), n_clips=len(names),
                           raw_mae=round(raw_mae, 2), cv_body_mae=round(cb, 2),
@@ -314,7 +328,7 @@ def _store_cv(clips, base, kind, meta, pred, raw_v) -> None:  # noqa: ANN001
 
 EVAL = {
     "seated_internal_rotation": ("knee_drop_{s}", "trunk_twist", "pelvis_yaw"),
-    "knee_to_knee": ("knee_drop_L", "knee_drop_R"),
+    "knee_to_knee": ("knee_drop_L", "knee_drop_R", "knee_ankle_ratio"),
     "standing_spine_twist": ("trunk_twist", "pelvis_yaw"),
     "squat_valgus": ("knee_valgus_L", "knee_valgus_R", "trunk_twist"),
     "hip_hinge_rotation": ("trunk_inclination",),

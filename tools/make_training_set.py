@@ -80,6 +80,19 @@ RECIPE2: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float
     ("knee_to_knee", "good", (), "both", 1, 5, (0.55, 1.2)),
 ]  # fmt: skip
 
+#: Round 3: more bodies again (``train_b14``...), same kinds of clip as round 2.
+RECIPE3_SEED = RECIPE_SEED + 3
+N_BODIES3 = 10
+RECIPE3: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float]]] = [
+    ("seated_internal_rotation", "good", (), "alt", 1, 14, (0.6, 1.15)),
+    ("seated_internal_rotation", "trunk_rotation", ("trunk_rotation",), "alt", 1, 4,
+     (0.7, 1.1)),
+    ("standing_spine_twist", "good", (), "alt", 1, 6, (0.0, 1.15)),
+    ("standing_spine_twist", "pelvis_rotation", ("pelvis_rotation",), "alt", 1, 4,
+     (0.6, 1.2)),
+    ("knee_to_knee", "good", (), "both", 1, 8, (0.55, 1.2)),
+]  # fmt: skip
+
 #: Angle tracks scaled by the depth factor (``{s}`` = working side); truth tracks too.
 DEPTH_TRACKS = {
     "seated_internal_rotation": ("wiper_{s}", "spine_twist"),
@@ -133,8 +146,10 @@ CAM_PRESETS = [(1.0, 0.0, 0.0, 0.0), (0.85, -0.2, -8.0, -0.05), (1.15, 0.25, 8.0
 
 def recipe() -> list[dict]:
     """The clip list: name -> spec fields, body, clothing, camera preset + jitter, depth."""
-    return _round(RECIPE_SEED, RECIPE, N_BODIES, 0, "") + _round(
-        RECIPE2_SEED, RECIPE2, N_BODIES2, N_BODIES, "r2_"
+    return (
+        _round(RECIPE_SEED, RECIPE, N_BODIES, 0, "")
+        + _round(RECIPE2_SEED, RECIPE2, N_BODIES2, N_BODIES, "r2_")
+        + _round(RECIPE3_SEED, RECIPE3, N_BODIES3, N_BODIES + N_BODIES2, "r3_")
     )
 
 
@@ -151,7 +166,7 @@ def _round(seed: int, table: list, n_bodies: int, first: int, tag: str) -> list[
             clips.append(dict(
                 name=f"{ex}__{variant}__{tag}{j:02d}", exercise=ex, variant=variant,
                 faults=list(faults), side=s, reps=reps,
-                seed=1000 + k * 17 + j + (500 if tag else 0),
+                seed=1000 + k * 17 + j + {"": 0, "r2_": 500, "r3_": 800}[tag],
                 tempo=float(rng.uniform(0.75, 1.25)), depth=float(rng.uniform(d0, d1)),
                 body=b, clothing=clothing(rng, f"c{k}_{j}"), cam_preset=cam,
                 cam_jitter=[float(x) for x in rng.uniform(-1, 1, 4)],
