@@ -12,6 +12,7 @@ from formcheck.app_analysis import exercise_for
 from formcheck.app_summary import summarize
 from formcheck.app_views import instructions_block, set_charts, summary_cards
 from formcheck.charts import primary_metrics, series_for
+from formcheck.confidence import NOT_MEASURABLE
 from formcheck.live import LiveHolder, LiveSession, LiveStatus
 
 WEBRTC_KEY = "formcheck-live"
@@ -66,7 +67,9 @@ def status_panel(s: LiveStatus, mode: str, unit: str = "deg", label: str = "") -
     word = {"hold": "holds", "circles": "circles", "timed": "seconds"}.get(mode, "reps")
     for col, (side, n) in zip(cols, counts.items(), strict=False):
         col.metric(f"{str(side).capitalize()} {word}", f"{n:g}")
-    if s.primary_value is not None:
+    if not s.primary_reliable:
+        cols[-1].metric("Now", "–", help=f"{label}: {NOT_MEASURABLE}" if label else NOT_MEASURABLE)
+    elif s.primary_value is not None:
         value = f"{s.primary_value:.0f}°" if unit == "deg" else f"{s.primary_value:.2f}"
         cols[-1].metric("Now", value, help=label or None)
     if s.hold_target_s:

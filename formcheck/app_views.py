@@ -60,6 +60,10 @@ def set_charts(series: dict, report: dict, key: str) -> None:
     ex = exercise_for(report.get("exercise"), report.get("settings"))
     band = getattr(ex, "target_band", None)
     label = getattr(ex, "primary_label", "") or ""
+    per_side = (report.get("result") or {}).get("per_side") or {}
+    if any(isinstance(d, dict) and d.get("depth_reliable") is False for d in per_side.values()):
+        st.caption(f"The curves below are what MediaPipe read: the {label or 'depth'} is "
+                   f"{NOT_MEASURABLE}, so read them for timing, not for degrees.")  # fmt: skip
     result = report.get("result") or {}
     if not series:
         st.caption(

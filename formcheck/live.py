@@ -53,6 +53,7 @@ class LiveStatus:
     holding: bool = False
     primary_metric: str | None = None
     primary_value: float | None = None
+    primary_reliable: bool = True
     target_band: tuple | None = None
     setup_ok: bool = False
     setup_problems: tuple[str, ...] = ()
@@ -60,8 +61,10 @@ class LiveStatus:
     error: str | None = None
 
 
-def status_from(state, detected: bool, base: LiveStatus) -> LiveStatus:
-    """Fold one :class:`TrackerState` (any object with its fields) into a status."""
+def status_from(state, detected: bool, base: LiveStatus, reliable: bool = True) -> LiveStatus:
+    """Fold one :class:`TrackerState` (any object with its fields) into a status.
+
+    ``reliable``: whether the primary value can be trusted from this camera angle."""
     g = lambda name, default=None: getattr(state, name, default)  # noqa: E731
     phase = g("phase", "setup") or "setup"
     setup_ok = bool(g("setup_ok", False))
@@ -74,6 +77,7 @@ def status_from(state, detected: bool, base: LiveStatus) -> LiveStatus:
         hold_target_s=g("hold_target_s"), holding=phase == "holding" and setup_ok,
         primary_metric=g("primary_metric"),
         primary_value=float(pv) if isinstance(pv, int | float) and math.isfinite(pv) else None,
+        primary_reliable=reliable,
         target_band=tuple(g("target_band")) if g("target_band") else None,
         setup_ok=setup_ok, setup_problems=tuple(g("setup_problems", ()) or ()),
         cue=g("cue"),
@@ -247,7 +251,7 @@ class LiveSession:
                 detected = bool(getattr(pf.metrics, "detected", False))
                 st = getattr(pf, "state", None)
                 self._status = (
-                    status_from(st, detected, base)
+                    status_from(st, detected, base, row.get("primary_reliable") != 0)
                     if st is not None
                     else _replace(base, detected=detected)
                 )

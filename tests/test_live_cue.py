@@ -18,3 +18,14 @@ def test_engine_cue_then_hold_prompt() -> None:
     assert shown_cue(LiveStatus(detected=True, setup_ok=True, cue="Knee out")) == "Knee out"
     assert shown_cue(LiveStatus(detected=True, setup_ok=True, holding=True)) == "Hold it"
     assert shown_cue(LiveStatus(detected=True, setup_ok=True)) == ""
+
+
+def test_status_carries_whether_the_primary_value_can_be_trusted() -> None:
+    from types import SimpleNamespace
+
+    from formcheck.live import status_from
+
+    st = SimpleNamespace(phase="holding", setup_ok=True, primary_value=12.0, cue=None)
+    assert status_from(st, True, LiveStatus()).primary_reliable
+    shaky = status_from(st, True, LiveStatus(), reliable=False)
+    assert not shaky.primary_reliable and shaky.primary_value == 12.0
