@@ -115,6 +115,7 @@ PRIMARY_WORDS: tuple[tuple[str, str], ...] = (
     ("knee_lift", "knee lift"),
     ("hinge", "hinge"),
     ("twist", "twist"),
+    ("turn", "twist"),
     ("squat_depth", "depth"),
 )
 

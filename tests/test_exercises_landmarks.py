@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from exercise_fixtures import seated_front_pose, squat_front_pose
 
 from formcheck.exercises import ExerciseTracker, get_exercise
@@ -78,3 +79,25 @@ def test_front_view_squat_depth_comes_from_the_thigh_height():
     res = tr.finish()
     assert res.per_side["both"]["count"] == 3
     assert all(abs(r.peak_value - 70.0) < 1.5 for r in res.reps)
+
+
+def test_spine_twist_reads_the_turn_from_the_narrowing_shoulder_line():
+    """arccos(width / start width), signed by MediaPipe's 3D twist; 3D only without a pose."""
+    from exercise_fixtures import stick_pose
+
+    from formcheck.exercises.derived import pose_baseline, shoulder_turn
+
+    def pose(turn_deg: float):
+        half = 60.0 * math.cos(math.radians(turn_deg))
+        pts = {11: (320 + half, 150.0), 12: (320 - half, 150.0), 23: (345.0, 300.0),
+               24: (295.0, 300.0), 27: (345.0, 450.0), 28: (295.0, 450.0)}  # fmt: skip
+        return stick_pose(0, 0.0, pts)
+
+    base = pose_baseline(pose(0.0)) | {"trunk_twist": 8.0}
+    assert base["shoulder_w"] == 120.0
+    for turn in (0.0, 15.0, 40.0):
+        left = shoulder_turn({"trunk_twist": 8.0 + 0.4 * turn + 1e-3}, base, pose(turn))
+        right = shoulder_turn({"trunk_twist": 8.0 - 0.4 * turn - 1e-3}, base, pose(turn))
+        assert left == pytest.approx(turn, abs=0.01) and right == pytest.approx(-turn, abs=0.01)
+    # No landmarks: the 3D twist since the start, as MediaPipe reads it.
+    assert shoulder_turn({"trunk_twist": 20.0}, base, None) == pytest.approx(12.0)

@@ -40,6 +40,8 @@ REANCHOR_MAX_TILT = 20.0
 REANCHOR_MIN_VIS = 0.8
 #: Re-anchor the standing thigh height only while standing this tall (thigh angle, deg).
 REANCHOR_MAX_THIGH = 15.0
+#: Re-anchor the shoulder width only while the shoulder line is this close to its start (deg).
+REANCHOR_MAX_TURN = 8.0
 
 
 class Baseline:
@@ -122,6 +124,8 @@ class Baseline:
                 self._follow(now, (f"thigh_dy_{s}",))
             if abs(v.get(f"knee_lift_{s}", math.nan)) <= 0.02:
                 self._follow(now, (f"knee_path_y_{s}",))
+        if abs(v.get("shoulder_turn", math.nan)) <= REANCHOR_MAX_TURN:
+            self._follow(now, ("shoulder_w",))
 
     def _follow(self, now: dict[str, float], keys: tuple[str, ...]) -> None:
         for k in keys:

@@ -267,13 +267,13 @@ STANDING_SPINE_TWIST = ExerciseDef(
     views=frozenset({"front"}),
     positions=frozenset({"standing"}),
     mode="hold",
-    primary_metric="twist_for_{side}",
-    primary_label="trunk twist away from the turned-out foot (3D)",
+    primary_metric="turn_for_{side}",
+    primary_label="upper-body turn away from the turned-out foot (shoulder line)",
     unit="deg",
     sides="per_side",
-    enter=7.0,
-    exit=4.0,
-    target=7.0,
+    enter=12.0,
+    exit=8.0,
+    target=12.0,
     band_hi=60.0,
     rules=(
         FormRule(
@@ -299,9 +299,10 @@ STANDING_SPINE_TWIST = ExerciseDef(
     settle_rate=4.0,
     release_drop=3.0,
     reps_target=10,
-    notes="Side = the turned-out foot (the twist goes the other way). MediaPipe reads a "
-    "third to a half of the true twist, so thresholds are on its scale; a pelvis turning "
-    "with the trunk is not reliably seen (MediaPipe drags the hips with the shoulders).",
+    notes="Side = the turned-out foot (the twist goes the other way). The turn is read "
+    "from how much the shoulder line narrows in the image (MediaPipe's 3D twist reads a "
+    "third to a half of it and gives only the direction); a camera well off to one side "
+    "under-reads turns toward it. The pelvis rule reads the corrected 3D pelvis yaw.",
 )
 
 SQUAT_VALGUS = ExerciseDef(

@@ -222,6 +222,26 @@ def pelvis_tilt(pose: PoseFrame | None) -> float:
     return math.degrees(math.atan2(left[1] - right[1], right[0] - left[0]))
 
 
+def shoulder_turn(v: Values, b: Values, pose: PoseFrame | None) -> float:
+    """How far the shoulder line has turned since the start, from its width in the image.
+
+    Degrees, + = toward the person's left (the sign of ``trunk_twist``, whose direction
+    MediaPipe's 3D landmarks get right even where they read only a third to a half of
+    its size). ``arccos(width / width at the start)``: a front view sees the shoulders
+    narrow as they turn; exact for a camera square to the body, ambiguous when the
+    camera is off to the side the person turns toward (it then reads too little).
+    Without both shoulders or a baseline width, the 3D twist since the start.
+    """
+    d3 = _get(v, "trunk_twist") - _get(b, "trunk_twist")
+    w0 = _get(b, "shoulder_w")
+    xy = _seen(pose, [SHOULDER["L"], SHOULDER["R"]])
+    if xy is None or math.isnan(w0) or w0 <= 1e-6 or math.isnan(d3):
+        return d3
+    w = float(np.linalg.norm(xy[SHOULDER["L"]] - xy[SHOULDER["R"]]))
+    turn = math.degrees(math.acos(max(-1.0, min(1.0, w / w0))))
+    return math.copysign(turn, d3)
+
+
 def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
     """Landmark positions captured at the start: ankle pixels and hip-to-knee heights."""
     out: dict[str, float] = {}
@@ -236,6 +256,8 @@ def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
         y = knee_path(pose, s)[1]
         if not math.isnan(y):
             out[f"knee_path_y_{s}"] = y
+    if min(vis[SHOULDER["L"]], vis[SHOULDER["R"]]) >= VISIBILITY_THRESHOLD:
+        out["shoulder_w"] = float(np.linalg.norm(xy[SHOULDER["L"]] - xy[SHOULDER["R"]]))
     return out
 
 
@@ -260,6 +282,10 @@ DERIVED_METRICS: dict[str, Derived] = {
     # Spine twist: right foot turned out -> twist to the left (+), so "for_R" is +twist.
     "twist_for_R": _twist(+1.0),
     "twist_for_L": _twist(-1.0),
+    # Spine twist from the shoulder line's width in the image (sign from the 3D twist).
+    "shoulder_turn": shoulder_turn,
+    "turn_for_R": shoulder_turn,
+    "turn_for_L": lambda v, b, p: -shoulder_turn(v, b, p),
     # Twist toward the person's own left (L) or right (R), since the start.
     "twist_toward_L": _twist(+1.0),
     "twist_toward_R": _twist(-1.0),
@@ -289,8 +315,9 @@ DERIVED_METRICS: dict[str, Derived] = {
 #: Metrics captured as the set's baseline when the setup first passes (plus
 #: :func:`pose_baseline`'s landmark positions).
 BASELINE_METRICS = ("pelvis_yaw", "trunk_twist", "knee_rel_y_L", "knee_rel_y_R")
-BASELINE_POSE_KEYS = tuple(
-    f"{k}_{s}" for k in ("ankle_x", "ankle_y", "thigh_dy", "knee_path_y") for s in "LR"
+BASELINE_POSE_KEYS = (
+    *(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "thigh_dy", "knee_path_y") for s in "LR"),
+    "shoulder_w",
 )
 
 
