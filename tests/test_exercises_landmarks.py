@@ -101,3 +101,26 @@ def test_spine_twist_reads_the_turn_from_the_narrowing_shoulder_line():
         assert left == pytest.approx(turn, abs=0.01) and right == pytest.approx(-turn, abs=0.01)
     # No landmarks: the 3D twist since the start, as MediaPipe reads it.
     assert shoulder_turn({"trunk_twist": 20.0}, base, None) == pytest.approx(12.0)
+
+
+def test_uneven_knees_compare_movement_since_the_start_not_the_resting_lean():
+    """Knees that rest leaning differently (an off-axis camera) and move in together are even."""
+    from exercise_fixtures import stick_pose
+
+    from formcheck.exercises.derived import DERIVED_METRICS, pose_baseline
+
+    def pose(tilt_l: float, tilt_r: float):
+        def knee(ax: float, tilt: float, medial: float) -> tuple[float, float]:
+            t = math.radians(tilt)
+            return (ax + medial * 100 * math.sin(t), 400 - 100 * math.cos(t))
+
+        pts = {23: (350.0, 250.0), 24: (290.0, 250.0), 27: (360.0, 400.0), 28: (280.0, 400.0),
+               25: knee(360.0, tilt_l, -1.0), 26: knee(280.0, tilt_r, +1.0),
+               11: (360.0, 120.0), 12: (280.0, 120.0)}  # fmt: skip
+        return stick_pose(0, 0.0, pts)
+
+    diff = DERIVED_METRICS["knee_drop_diff"]
+    base = pose_baseline(pose(2.0, 14.0))  # resting 12 degrees apart
+    assert diff({}, base, pose(2.0, 14.0)) == pytest.approx(0.0, abs=1e-6)
+    assert diff({}, base, pose(27.0, 39.0)) == pytest.approx(0.0, abs=1e-6)  # both in by 25
+    assert diff({}, base, pose(27.0, 14.0)) == pytest.approx(25.0, abs=1e-6)  # one knee only

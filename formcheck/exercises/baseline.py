@@ -119,7 +119,7 @@ class Baseline:
         for s in ("L", "R"):
             tilt = v.get(f"knee_drop_{s}", math.nan)
             if abs(tilt) <= REANCHOR_MAX_TILT and vis[ANKLE[s]] >= REANCHOR_MIN_VIS:
-                self._follow(now, (f"ankle_x_{s}", f"ankle_y_{s}"))
+                self._follow(now, (f"ankle_x_{s}", f"ankle_y_{s}", f"knee_tilt0_{s}"))
             if v.get(f"thigh_drop_{s}", math.nan) <= REANCHOR_MAX_THIGH:
                 self._follow(now, (f"thigh_dy_{s}",))
             if abs(v.get(f"knee_lift_{s}", math.nan)) <= 0.02:

@@ -184,6 +184,17 @@ def knee_drop_planted(v: Values, b: Values, pose: PoseFrame | None, side: str) -
     return math.degrees(math.atan2(dx * medial, -dy))
 
 
+def knee_drop_moved(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
+    """:func:`knee_drop_planted` minus its value when the setup passed (degrees).
+
+    How far this knee has moved in since the start: knees that rest leaning differently
+    (a camera a little off to one side sees them so) do not count as moving unevenly.
+    Without the start value, the plain planted tilt.
+    """
+    t0 = _get(b, f"knee_tilt0_{side}")
+    return knee_drop_planted(v, b, pose, side) - (0.0 if math.isnan(t0) else t0)
+
+
 def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
     """Thigh angle from vertical from the shrinking hip-to-knee height (degrees, 0 = standing).
 
@@ -251,6 +262,9 @@ def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
     for s in ("L", "R"):
         if vis[ANKLE[s]] >= VISIBILITY_THRESHOLD:
             out[f"ankle_x_{s}"], out[f"ankle_y_{s}"] = map(float, xy[ANKLE[s]])
+            tilt0 = knee_drop_planted({}, out, pose, s)  # the knee's tilt over its own ankle
+            if not math.isnan(tilt0):
+                out[f"knee_tilt0_{s}"] = tilt0
         if min(vis[KNEE[s]], vis[HIP[s]]) >= VISIBILITY_THRESHOLD:
             out[f"thigh_dy_{s}"] = float(xy[KNEE[s], 1] - xy[HIP[s], 1])
         y = knee_path(pose, s)[1]
@@ -271,8 +285,9 @@ DERIVED_METRICS: dict[str, Derived] = {
     "knee_drop_mean": lambda v, b, p: (
         0.5 * (knee_drop_planted(v, b, p, "L") + knee_drop_planted(v, b, p, "R"))
     ),
+    # Uneven knees: the two knees' movement since the start, compared.
     "knee_drop_diff": lambda v, b, p: abs(
-        knee_drop_planted(v, b, p, "L") - knee_drop_planted(v, b, p, "R")
+        knee_drop_moved(v, b, p, "L") - knee_drop_moved(v, b, p, "R")
     ),
     "knee_flexion_mean": _pair(lambda a, b: 0.5 * (a + b), "knee_flexion"),
     "knee_flexion_min": _pair(_anymin, "knee_flexion"),
@@ -316,7 +331,8 @@ DERIVED_METRICS: dict[str, Derived] = {
 #: :func:`pose_baseline`'s landmark positions).
 BASELINE_METRICS = ("pelvis_yaw", "trunk_twist", "knee_rel_y_L", "knee_rel_y_R")
 BASELINE_POSE_KEYS = (
-    *(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "thigh_dy", "knee_path_y") for s in "LR"),
+    *(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "knee_tilt0", "thigh_dy", "knee_path_y")
+      for s in "LR"),
     "shoulder_w",
 )
 
