@@ -166,7 +166,7 @@ def _round(seed: int, table: list, n_bodies: int, first: int, tag: str) -> list[
             clips.append(dict(
                 name=f"{ex}__{variant}__{tag}{j:02d}", exercise=ex, variant=variant,
                 faults=list(faults), side=s, reps=reps,
-                seed=1000 + k * 17 + j + {"": 0, "r2_": 500, "r3_": 800}[tag],
+                seed=1000 + k * 17 + j + {"": 0, "r2_": 500, "r3_": 800, "h_": 1100}[tag],
                 tempo=float(rng.uniform(0.75, 1.25)), depth=float(rng.uniform(d0, d1)),
                 body=b, clothing=clothing(rng, f"c{k}_{j}"), cam_preset=cam,
                 cam_jitter=[float(x) for x in rng.uniform(-1, 1, 4)],
@@ -206,17 +206,46 @@ def jitter_camera(cam, room, clip: dict):  # noqa: ANN001, ANN201 - synth Camera
     ), room
 
 
-def render(out: Path, only: list[str] | None = None) -> None:
+#: A held-out check of the whole engine (never fitted on): every movement, 2-3 reps or
+#: holds per clip, on bodies of their own and the moved camera set-ups. ``render-holdout``
+#: writes it to ``OUT/holdout``; ``tools/accuracy.py --clips 'OUT/holdout/*.mp4'`` scores it.
+HOLDOUT_SEED = RECIPE_SEED + 4
+N_BODIES_HOLDOUT = 6
+HOLDOUT: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float]]] = [
+    ("seated_internal_rotation", "good", (), "alt", 3, 4, (0.8, 1.1)),
+    ("seated_internal_rotation", "trunk_rotation", ("trunk_rotation",), "alt", 3, 2,
+     (0.8, 1.1)),
+    ("knee_to_knee", "good", (), "both", 2, 3, (0.8, 1.1)),
+    ("standing_spine_twist", "good", (), "alt", 2, 3, (0.8, 1.1)),
+    ("standing_spine_twist", "pelvis_rotation", ("pelvis_rotation",), "alt", 2, 2,
+     (0.8, 1.1)),
+    ("squat_valgus", "good", (), "both", 4, 2, (1.0, 1.0)),
+    ("squat_valgus", "valgus", ("knee_valgus",), "both", 4, 2, (1.0, 1.0)),
+    ("hip_hinge_rotation", "good", (), "alt", 3, 2, (1.0, 1.0)),
+    ("band_stretch", "good", (), "alt", 1, 2, (1.0, 1.0)),
+    ("ball_massage", "good", (), "both", 1, 1, (1.0, 1.0)),
+    ("quadruped_band_circles", "good", (), "both", 3, 1, (1.0, 1.0)),
+]  # fmt: skip
+
+
+def holdout() -> list[dict]:
+    """The held-out clip list (bodies ``train_b24``... never used for fitting)."""
+    first = N_BODIES + N_BODIES2 + N_BODIES3
+    return _round(HOLDOUT_SEED, HOLDOUT, N_BODIES_HOLDOUT, first, "h_")
+
+
+def render(out: Path, only: list[str] | None = None, clips: list[dict] | None = None,
+           folder: str = "clips") -> None:  # fmt: skip
     """Render the recipe into ``out/clips`` (skips clips already rendered)."""
     import render_synthetic as rs
     from synth.body import Clothing, Phenotype
     from synth.motions import Spec
 
-    clips_dir, stage = out / "clips", out / "staging"
+    clips_dir, stage = out / folder, out / "staging"
     clips_dir.mkdir(parents=True, exist_ok=True)
     stage.mkdir(parents=True, exist_ok=True)
     base_camera_for = rs.camera_for
-    for clip in recipe():
+    for clip in recipe() if clips is None else clips:
         name = clip["name"]
         if only and name not in only:
             continue
@@ -351,7 +380,7 @@ def extract(out: Path, follow: bool, total: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("stage", choices=["render", "extract", "list"])
+    ap.add_argument("stage", choices=["render", "extract", "list", "render-holdout"])
     ap.add_argument("--out", type=Path, default=Path("/tmp/fc_train"))
     ap.add_argument("--only", action="append", default=None, help="clip name(s) to render")
     ap.add_argument("--follow", action="store_true", help="extract: wait for more clips")
@@ -362,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if a.stage == "render":
         render(a.out, a.only)
+    elif a.stage == "render-holdout":
+        render(a.out, a.only, holdout(), "holdout")
     else:
         extract(a.out, a.follow, len(recipe()))
     return 0
