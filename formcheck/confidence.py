@@ -28,6 +28,7 @@ MIN_RELIABLE_SHARE = 0.5
 #: with no view-dependent bias: they have no flag.
 _DERIVED_BASE: tuple[tuple[str, str], ...] = (
     ("knee_drop_planted_", "knee_drop_{s}"),
+    ("knee_drop_seated_", "knee_drop_{s}"),
     ("knee_drop_out_", "knee_drop_{s}"),
     ("knee_drop_mean", "knee_drop_*"),
     ("knee_drop_diff", "knee_drop_*"),

@@ -98,7 +98,7 @@ def test_settings_override_and_report():
         ({"enter": "deep"}, "enter must be a number, got 'deep'"),
         ({"enter": math.nan}, "enter must be a finite number, got nan"),
         ({"enter": True}, "enter must be a number, got True"),
-        ({"exit": 50}, "exit (50) must be below enter (12)"),
+        ({"exit": 50}, "exit (50) must be below enter (15.2)"),
         ({"holdtime": 5}, "unknown setting 'holdtime'"),
         ({"rules": {"nope": 3}}, "unknown rule 'nope'"),
         ({"rules": {"pelvis_forward": {"max": 5, "min": 9}}}, "min (9.0) must not exceed max"),
@@ -117,11 +117,12 @@ def test_settings_change_what_is_counted():
         s.seg(1.0, knee_drop_R=(0.0, 16.0)).seg(3.5, knee_drop_R=16.0)
         s.seg(1.0, knee_drop_R=(16.0, 0.0)).seg(1.0)
     d = get_exercise("seated_internal_rotation")
-    assert run(d, s.frames())[1].per_side["right"]["count"] == 0  # 16 < target 18
-    easier = d.with_settings({"target": 14, "end_hold_s": 2})
+    # 16 reads 16 x 1.27 = 20.3 on the seated scale: under the target (22.9)
+    assert run(d, s.frames())[1].per_side["right"]["count"] == 0
+    easier = d.with_settings({"target": 19, "end_hold_s": 2})
     _, res = run(easier, s.frames())
     assert res.per_side["right"]["count"] == 2
-    assert res.to_dict()["settings"]["target"] == 14.0
+    assert res.to_dict()["settings"]["target"] == 19.0
 
 
 def test_hold_target_sets_the_end_hold_of_reps():

@@ -9,8 +9,10 @@ import pytest
 from exercise_fixtures import FRAME, Script, events_of, run
 
 from formcheck.exercises import get_exercise
+from formcheck.exercises.derived import SEATED_DROP_SCALE as K
 
 SIR = get_exercise("seated_internal_rotation")
+# The seated primary is the planted tilt x K: a scripted knee_drop of 45 reads 45 K.
 # Threshold-only end-hold timing (no settle / release check), for exact hold times.
 SIR_THRESHOLD = SIR.with_settings({"settle_rate": 1000, "release_drop": 180})
 REST_SIR = {"knee_drop_L": 0.0, "knee_drop_R": 0.0, "pelvis_yaw": 2.0, "trunk_twist": 5.0}
@@ -43,15 +45,15 @@ def test_seated_clean_reps_right_side_counted_with_times_and_depth():
     for k, rep in enumerate(res.reps):
         down = starts[1 + 4 * k + 2]  # the ramp back up
         # the rep ends on the first frame below exit on the way back: 45 -> 0 over 1 s
-        assert rep.end_s == pytest.approx(down + (45 - SIR.exit) / 45, abs=2 * FRAME)
-        assert rep.peak_value == pytest.approx(45, abs=2)
+        assert rep.end_s == pytest.approx(down + (45 - SIR.exit / K) / 45, abs=2 * FRAME)
+        assert rep.peak_value == pytest.approx(45 * K, abs=2)
         assert rep.hold_s >= 3.0
         assert rep.depth_pct == pytest.approx(100 * rep.peak_value / 90)
         assert all(f["pass"] for f in rep.form.values())
-        assert rep.side == "right" and rep.metric == "knee_drop_planted_R"
+        assert rep.side == "right" and rep.metric == "knee_drop_seated_R"
     d = res.to_dict()
     json.dumps(d, allow_nan=False)
-    assert d["per_side"]["right"]["best_depth_pct"] == pytest.approx(50, abs=3)
+    assert d["per_side"]["right"]["best_depth_pct"] == pytest.approx(50 * K, abs=3)
 
 
 def test_seated_thresholds_count_from_the_rest_tilt():
@@ -63,9 +65,9 @@ def test_seated_thresholds_count_from_the_rest_tilt():
         s.seg(1.0, knee_drop_R=(48.0, 14.0)).seg(1.0)
     states, res = run(SIR, s.frames())
     assert res.per_side["right"]["count"] == 2
-    assert [round(r.peak_value) for r in res.reps] == [pytest.approx(48, abs=2)] * 2
+    assert [round(r.peak_value) for r in res.reps] == [pytest.approx(48 * K, abs=2 * K)] * 2
     assert res.reps[0].depth_pct == pytest.approx(100 * res.reps[0].peak_value / 90)
-    assert states[-1].target_band[0] == pytest.approx(14 + SIR.target, abs=1)
+    assert states[-1].target_band[0] == pytest.approx(14 * K + SIR.target, abs=1)
 
 
 def test_seated_jittery_reps_do_not_double_count():
@@ -144,7 +146,7 @@ def test_seated_short_dropout_in_the_hold_is_bridged(undetected):
     states, res = run(SIR_THRESHOLD, s.frames())
     assert res.per_side["right"]["count"] == 1
     # at or past the target from part-way down the 1 s ramp to part-way back up
-    ramp_part = (45 - SIR.target) / 45
+    ramp_part = (45 - SIR.target / K) / 45
     assert res.reps[0].hold_s == pytest.approx(3.2 + 2 * ramp_part, abs=2 * FRAME)
     assert all(st.setup_ok for st in states[30:])
 
@@ -195,7 +197,7 @@ def test_seated_left_then_right_and_asymmetry():
     assert states[-1].counts == {"left": 2, "right": 3}
     assert [r.side for r in res.reps] == ["left"] * 2 + ["right"] * 3
     asym = res.asymmetry
-    assert asym["diff"] == pytest.approx(10, abs=2)
+    assert asym["diff"] == pytest.approx(10 * K, abs=2)
     assert asym["diff_pct"] == pytest.approx(20, abs=4)
 
 
@@ -218,7 +220,7 @@ def test_seated_live_state_shape_and_hold_progress():
     assert st.hold_target_s == 3.0
     assert 0 < st.hold_elapsed_s < 3.0
     assert st.cue is not None and st.cue.startswith("Hold it:")
-    assert st.primary_metric == "knee_drop_planted_R"
+    assert st.primary_metric == "knee_drop_seated_R"
     assert st.target_band[0] == pytest.approx(SIR.target, abs=1)  # plus the rest tilt (~0)
     assert st.target_band[1] == SIR.band_hi
     assert st.active_side == "right"

@@ -12,6 +12,7 @@ from exercise_fixtures import Script, run
 from formcheck.exercises import get_exercise
 from formcheck.exercises.baseline import REST_CLAMP, REST_FRAMES, Baseline
 from formcheck.exercises.circles import MovingSide
+from formcheck.exercises.derived import SEATED_DROP_SCALE
 from formcheck.exercises.holds import slope
 from formcheck.exercises.knee_follow import KneeFollower
 from formcheck.exercises.timed import MotionMeter, SideTimer
@@ -44,7 +45,7 @@ def test_rest_value_is_captured_per_side_and_clamped():
     b = Baseline(d)
     fm = _fm(0.0, pelvis_yaw=0.0)
     b.update(fm, fm.values, clean=True, ok_now=True)
-    v = {"knee_drop_planted_L": 12.0, "knee_drop_planted_R": 60.0}
+    v = {"knee_drop_seated_L": 12.0, "knee_drop_seated_R": 60.0}
     outs = [b.rest_offset(v, "left", ok=True) for _ in range(REST_FRAMES)]
     assert all(math.isnan(x) for x in outs[:-1])
     assert outs[-1] == 12.0
@@ -174,11 +175,11 @@ def test_the_tracker_reads_raw_metrics_unless_told_otherwise():
         for f in frames:
             tr.update(f)
         (rep,) = tr.finish().reps
-        assert rep.peak_value == pytest.approx(peak), metrics
+        assert rep.peak_value == pytest.approx(peak * SEATED_DROP_SCALE), metrics
     tr = ExerciseTracker(d)  # the default: the corrected values the report shows
     for f in frames:
         tr.update(f)
-    assert tr.finish().reps[0].peak_value == pytest.approx(90.0)
+    assert tr.finish().reps[0].peak_value == pytest.approx(90.0 * SEATED_DROP_SCALE)
     with pytest.raises(ValueError, match="metrics must be"):
         ExerciseTracker(d, metrics="smoothed")
 

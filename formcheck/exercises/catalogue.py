@@ -173,14 +173,18 @@ SEATED_INTERNAL_ROTATION = ExerciseDef(
     views=frozenset({"front"}),
     positions=frozenset({"seated"}),
     mode="reps",
-    primary_metric="knee_drop_planted_{side}",
+    primary_metric="knee_drop_seated_{side}",
     primary_label="knee drop toward the midline (shank tilt to the planted ankle)",
     unit="deg",
     sides="per_side",
     rest_relative=True,
-    enter=12.0,
-    exit=6.0,
-    target=18.0,
+    # On the true scale: MediaPipe's planted tilt x 1.27 (derived.SEATED_DROP_SCALE); the
+    # counting is the same as 12 / 6 / 18 (settle 6 deg/s, release 5) on the tilt read.
+    enter=15.2,
+    exit=7.6,
+    target=22.9,
+    settle_rate=7.6,
+    release_drop=6.35,
     band_hi=90.0,
     rules=(
         FormRule("pelvis_forward", "pelvis_rotation", _FACING_FORWARD, max=22.0, use_abs=True),
@@ -202,9 +206,9 @@ SEATED_INTERNAL_ROTATION = ExerciseDef(
     reps_target=10,
     depth_full=90.0,
     notes="Thresholds count from the knee's rest tilt. The shank is measured to where the "
-    "ankle was planted (MediaPipe drags the hidden ankle under the dropped knee), and still "
-    "reads about 15 degrees shallow at the bottom: the target is on MediaPipe's scale. "
-    "Foot placement is not checked.",
+    "ankle was planted (MediaPipe drags the hidden ankle under the dropped knee); that "
+    "tilt reads about 3/4 of the true drop at the bottom, so it is scaled by 1.27 (fit on "
+    "rendered clips, checked on held-out ones). Foot placement is not checked.",
 )
 
 HIP_HINGE_ROTATION = ExerciseDef(
