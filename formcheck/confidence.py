@@ -18,6 +18,9 @@ from formcheck.geometry import METRICS
 
 NOT_MEASURABLE = "not measurable from this camera angle"
 
+#: Result side keys -> leg codes.
+SIDE_CODES = {"left": "L", "right": "R"}
+
 #: A metric counts as measurable over a set when reliable in at least this share of the
 #: frames with a person in view.
 MIN_RELIABLE_SHARE = 0.5
@@ -107,6 +110,18 @@ def not_measurable(
     return out
 
 
+def worked_sides(result: dict | None) -> tuple[str, ...]:
+    """Leg codes ("L", "R") the person worked in a result; both when unknown or none."""
+    per = (result or {}).get("per_side") or {}
+    done = tuple(SIDE_CODES[k] for k, d in per.items() if k in SIDE_CODES and _did_work(d))
+    return done or ("L", "R")
+
+
+def _did_work(d: dict) -> bool:
+    keys = ("count", "circles", "timed_s", "total_hold_s")
+    return any((d.get(k) or 0) > 0 for k in keys)
+
+
 def used_metrics(exercise, sides: Iterable[str] = ("L", "R")) -> list[str]:
     """Catalogue metrics an exercise definition reads (primary and form rules), per side."""
     if exercise is None:
@@ -129,11 +144,10 @@ def mark_depths(result: dict | None, exercise, unmeasurable: list[dict]) -> None
     if not result or exercise is None:
         return
     bad = {u["metric"] for u in unmeasurable}
-    code = {"left": "L", "right": "R"}
     for side, d in (result.get("per_side") or {}).items():
         if not isinstance(d, dict):
             continue
-        sides = [code[side]] if side in code else ["L", "R"]
+        sides = [SIDE_CODES[side]] if side in SIDE_CODES else ["L", "R"]
         names = [exercise.primary_metric.replace("{side}", s) for s in sides]
         bases = {b for n in names for b in base_metrics(n)}
         d["depth_reliable"] = not (bases & bad)

@@ -28,6 +28,7 @@ from formcheck.confidence import (
     mark_depths,
     not_measurable,
     used_metrics,
+    worked_sides,
 )
 from formcheck.landmarks import FOOT, HIP, KNEE, SHOULDER, PoseFrame
 from formcheck.metrics import FrameMetrics, frame_metrics
@@ -297,19 +298,6 @@ def csv_row(pf: ProcessedFrame) -> dict:
         row["count"] = sum(counts.values()) if counts else ""
         row["cue"] = getattr(st, "cue", "") or ""
     return row
-
-
-def worked_sides(result: dict | None) -> tuple[str, ...]:
-    """Leg codes ("L", "R") the person worked in a result; both when unknown or none."""
-    per = (result or {}).get("per_side") or {}
-    code = {"left": "L", "right": "R"}
-    done = tuple(code[k] for k, d in per.items() if k in code and _did_work(d))
-    return done or ("L", "R")
-
-
-def _did_work(d: dict) -> bool:
-    keys = ("count", "circles", "timed_s", "total_hold_s")
-    return any((d.get(k) or 0) > 0 for k in keys)
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,11 @@ def pelvis_tilt(pose: PoseFrame | None) -> float:
     return math.degrees(math.atan2(left[1] - right[1], right[0] - left[0]))
 
 
+def _shoulder_width(xy: np.ndarray) -> float:
+    """Image distance between the shoulders (pixels)."""
+    return float(np.linalg.norm(xy[SHOULDER["L"]] - xy[SHOULDER["R"]]))
+
+
 def shoulder_turn(v: Values, b: Values, pose: PoseFrame | None) -> float:
     """How far the shoulder line has turned since the start, from its width in the image.
 
@@ -260,8 +265,7 @@ def shoulder_turn(v: Values, b: Values, pose: PoseFrame | None) -> float:
     xy = _seen(pose, [SHOULDER["L"], SHOULDER["R"]])
     if xy is None or math.isnan(w0) or w0 <= 1e-6 or math.isnan(d3):
         return d3
-    w = float(np.linalg.norm(xy[SHOULDER["L"]] - xy[SHOULDER["R"]]))
-    turn = math.degrees(math.acos(max(-1.0, min(1.0, w / w0))))
+    turn = math.degrees(math.acos(max(-1.0, min(1.0, _shoulder_width(xy) / w0))))
     return math.copysign(turn, d3)
 
 
@@ -283,7 +287,7 @@ def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
         if not math.isnan(y):
             out[f"knee_path_y_{s}"] = y
     if min(vis[SHOULDER["L"]], vis[SHOULDER["R"]]) >= VISIBILITY_THRESHOLD:
-        out["shoulder_w"] = float(np.linalg.norm(xy[SHOULDER["L"]] - xy[SHOULDER["R"]]))
+        out["shoulder_w"] = _shoulder_width(xy)
     return out
 
 
