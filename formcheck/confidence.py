@@ -140,12 +140,15 @@ def used_metrics(exercise, sides: Iterable[str] = ("L", "R")) -> list[str]:
 def mark_depths(result: dict | None, exercise, unmeasurable: list[dict]) -> None:
     """Set ``per_side[side]["depth_reliable"]`` in an exercise result (in place): False
     where the primary metric of that side is in ``unmeasurable`` (then the CLI and the
-    app print :data:`NOT_MEASURABLE` instead of its best / average depth)."""
+    app print :data:`NOT_MEASURABLE` instead of its best / average depth). Only the
+    sides the person worked (:func:`worked_sides`) are marked: a side with nothing done
+    has no depth to doubt."""
     if not result or exercise is None:
         return
     bad = {u["metric"] for u in unmeasurable}
+    worked = worked_sides(result)
     for side, d in (result.get("per_side") or {}).items():
-        if not isinstance(d, dict):
+        if not isinstance(d, dict) or SIDE_CODES.get(side, worked[0]) not in worked:
             continue
         sides = [SIDE_CODES[side]] if side in SIDE_CODES else ["L", "R"]
         names = [exercise.primary_metric.replace("{side}", s) for s in sides]

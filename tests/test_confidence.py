@@ -63,3 +63,17 @@ def test_a_metric_trusted_in_under_half_the_frames_is_listed_not_measurable() ->
 
 def test_nothing_is_listed_without_a_person() -> None:
     assert not_measurable(["knee_drop_L"], {}, 0) == []
+
+
+def test_only_the_worked_side_gets_a_depth_verdict() -> None:
+    from formcheck.confidence import mark_depths
+
+    result = {"per_side": {"left": {"count": 3}, "right": {"count": 0}}}
+    gone = [{"metric": "knee_drop_R"}, {"metric": "knee_drop_L"}]
+    mark_depths(result, get_exercise("seated_internal_rotation"), gone)
+    assert result["per_side"]["left"]["depth_reliable"] is False
+    assert "depth_reliable" not in result["per_side"]["right"]  # nothing done there
+    nothing = {"per_side": {"left": {"count": 0}, "right": {"count": 0}}}
+    mark_depths(nothing, get_exercise("seated_internal_rotation"), gone[:1])
+    assert nothing["per_side"]["left"]["depth_reliable"] is True
+    assert nothing["per_side"]["right"]["depth_reliable"] is False
