@@ -20,6 +20,14 @@ Method, per frame and per limb group (legs, arms, face):
   the reference did (e.g. at the first frame); the stabiliser re-anchors on the
   anatomy after ``anchor_frames`` such frames.
 
+- **Front and back views are left alone.** When a group's root pair (hips for the
+  legs, shoulders for the arms, ears for the face) lies more than ``front_gap`` torso
+  lengths apart across the image, the person faces toward or away from the camera and
+  MediaPipe's labels follow the image order; what looks like a swap there is a knee
+  crossing the other leg (seated internal rotation) and being mislocated. Swapping the
+  group then would also exchange the hips, turning the 3D pelvis back to front (a
+  twist read 90-180 degrees wrong), so it is never done.
+
 Undetected frames keep the reference for ``max_gap_s`` seconds, then reset it.
 Disable with ``FORMCHECK_SIDES=0``.
 """
@@ -39,6 +47,9 @@ GROUPS: dict[str, tuple[tuple[int, int], ...]] = {
     "arms": ((11, 12), (13, 14), (15, 16), (17, 18), (19, 20), (21, 22)),
     "face": ((1, 4), (2, 5), (3, 6), (7, 8), (9, 10)),
 }
+
+#: The pair whose image spread tells a front view from a side view, per group.
+ROOT: dict[str, tuple[int, int]] = {"legs": (23, 24), "arms": (11, 12), "face": (7, 8)}
 
 #: Landmarks that decide a group (the cost uses these; the swap moves the whole group).
 KEY: dict[str, tuple[tuple[int, int], ...]] = {
@@ -98,7 +109,9 @@ class SideStabilizer:
 
     ``ratio``: swap when the swapped cost is below this fraction of the identity cost;
     ``margin``: and lower by at least this much (torso lengths squared, summed);
-    ``anchor_frames``: consecutive anatomy disagreements before re-anchoring.
+    ``anchor_frames``: consecutive anatomy disagreements before re-anchoring;
+    ``front_gap``: a group whose root pair is farther apart than this across the image
+    (torso lengths) is in a front or back view and never swapped.
     ``swaps`` counts frames where a group was swapped back, per group.
     """
 
@@ -107,6 +120,7 @@ class SideStabilizer:
     world_weight: float = 4.0  # metres -> cost units (about 1 / torso length squared)
     anchor_frames: int = 6
     max_gap_s: float = 0.6
+    front_gap: float = 0.3
     active: bool = field(default_factory=enabled)
 
     def __post_init__(self) -> None:
@@ -170,6 +184,9 @@ class SideStabilizer:
             scale = float(np.hypot(frame.width, frame.height)) * 0.25
         for name, pairs in GROUPS.items():
             swap = False
+            a, b = ROOT[name]
+            if abs(xy[a, 0] - xy[b, 0]) > self.front_gap * scale:
+                continue  # front/back view: labels follow the image order
             if pred is not None:
                 ident_c, swap_c = self._costs(xy, world, pred[0], pred[1], KEY[name], scale)
                 swap = swap_c < self.ratio * ident_c and ident_c - swap_c > self.margin

@@ -160,3 +160,44 @@ def test_sample_side_clips_have_no_swaps() -> None:
             swapped += int(swap < 0.7 * ident)
     print(f"{js.stem}: {swapped} swapped frames after SideStabilizer")
     assert swapped == 0
+
+
+def front_view_knee_crossing(n: int = 40) -> list:
+    """Seated, facing the camera: the left leg drops across to where the right one is.
+
+    Hips 80 px apart (front view). In frames 10-29 the left knee and foot jump onto the
+    right leg's place and the right leg's landmarks are put where the left's were, as
+    MediaPipe mislocates a seated internal rotation: the swapped labels then fit the
+    previous frame better.
+    """
+    frames = []
+    for i in range(n):
+        xy = np.full((33, 2), 320.0)
+        world = np.zeros((33, 3))
+        xy[0], xy[7], xy[8] = (320, 100), (340, 100), (300, 100)
+        xy[11], xy[12] = (380, 150), (260, 150)
+        xy[23], xy[24] = (360, 300), (280, 300)
+        left, right = ((385, 330), (385, 440)), ((255, 330), (255, 440))
+        if 10 <= i < 30:
+            left, right = ((265, 345), (262, 440)), ((378, 332), (380, 440))
+        (xy[25], xy[27]), (xy[26], xy[28]) = left, right
+        for j in (29, 31):
+            xy[j] = xy[27] + (0, 10)
+        for j in (30, 32):
+            xy[j] = xy[28] + (0, 10)
+        for j in range(33):
+            world[j] = ((xy[j, 0] - 320) / 400, (xy[j, 1] - 300) / 400, 0.0)
+        frames.append((xy, np.ones(33), world))
+    return frames
+
+
+def test_front_view_crossing_knee_is_not_swapped() -> None:
+    """A knee crossing the other leg in a front view is not a label swap: hips stay put."""
+    frames = front_view_knee_crossing()
+    outs = run(frames, SideStabilizer(active=True))
+    for o, (xy, _, _) in zip(outs, frames, strict=True):
+        assert np.allclose(o.xy[23], xy[23]) and np.allclose(o.xy[25], xy[25])
+    # The same sequence with the front-view rule off is swapped (what went wrong before).
+    stab = SideStabilizer(active=True, front_gap=float("inf"))
+    run(frames, stab)
+    assert stab.swaps["legs"] > 0
