@@ -40,6 +40,19 @@ def test_used_metrics_of_an_exercise_cover_primary_and_rules_per_side() -> None:
     assert "knee_drop_R" in used_metrics(get_exercise("seated_internal_rotation"))
 
 
+def test_spine_twist_lean_cue_carries_no_side_view_flag() -> None:
+    """"Stand up straight" in the spine twist reads the lean in the image from the front
+    (sideways lean): it must not be listed as needing a side view, and it still cues."""
+    from formcheck.exercises.derived import with_derived
+
+    ex = get_exercise("standing_spine_twist")
+    assert "trunk_inclination" not in used_metrics(ex)
+    rule = next(r for r in ex.rules if r.id == "stand_tall")
+    lean = with_derived({"trunk_inclination": 27.0}, {}, None)[rule.metric]
+    assert lean == 27.0 and not rule.passes(lean)
+    assert base_metrics(rule.metric) == []
+
+
 def _summary(frames: list[tuple[dict, dict]], view: str = "front") -> RunningSummary:
     s = RunningSummary()
     for values, flags in frames:

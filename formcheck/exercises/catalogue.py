@@ -287,7 +287,7 @@ STANDING_SPINE_TWIST = ExerciseDef(
             max=20.0,
             use_abs=True,
         ),
-        FormRule("stand_tall", "trunk_inclination", "Stand up straight", max=20.0, gates=False),
+        FormRule("stand_tall", "trunk_lean", "Stand up straight", max=20.0, gates=False),
         FormRule(
             "knees_over_toes",
             "knee_valgus_max",

@@ -329,6 +329,10 @@ DERIVED_METRICS: dict[str, Derived] = {
     "thigh_drop_L": _sided(thigh_drop, "L"),
     "thigh_drop_R": _sided(thigh_drop, "R"),
     "squat_depth": squat_depth,
+    # The trunk's lean from vertical in the image, whatever the view: sideways seen from
+    # the front, forward seen from the side ("Stand up straight" means both). Unlike the
+    # catalogue's trunk_inclination (a side-view angle) it carries no view flag.
+    "trunk_lean": lambda v, b, p: _get(v, "trunk_inclination"),
     "pelvis_tilt": lambda v, b, p: pelvis_tilt(p),
     # Hinge reps: how far the body goes down, by trunk tilt or (a squat instead) knee bend.
     "hinge_or_squat": lambda v, b, p: _anymax(
