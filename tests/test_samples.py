@@ -95,12 +95,6 @@ NOT_MEASURABLE_EXPECTED: dict[tuple[str, str], str] = {
     ("ball_massage__good", "knee_ankle_ratio"): "MAE 0.12",
     ("seated_internal_rotation__good", "knee_ankle_ratio"): "MAE 0.43",
     ("seated_internal_rotation__trunk_rotation", "knee_ankle_ratio"): "MAE 0.40",
-    # 3D standing twist: no correction model; reads 16 of a true 41 (MAE 17.3), so it is
-    # flagged in every standing front clip (the squats barely twist: MAE 1.5-1.8 there).
-    ("standing_spine_twist__good", "trunk_twist"): "no front/standing twist model",
-    ("standing_spine_twist__pelvis_rotation", "trunk_twist"): "no front/standing twist model",
-    ("squat_valgus__good", "trunk_twist"): "no front/standing twist model",
-    ("squat_valgus__valgus", "trunk_twist"): "no front/standing twist model",
 }
 
 #: (clip, family) -> (bound, measured): where the 5-degree aim is not met, the honest bound
@@ -114,16 +108,19 @@ HONEST_BOUNDS: dict[tuple[str, str], tuple[float, str]] = {
     # Knee drop with the thigh toward the camera, corrected (raw 25.9 and 31.5: MediaPipe
     # drags the ankle under the dropped knee). The engine's own depth (measured to the
     # planted ankle) is closer: peak errors -2..+6 on the good clip.
-    ("seated_internal_rotation__good", "knee_drop"): (15.5, "corrected MAE 13.8 (raw 25.9)"),
-    ("seated_internal_rotation__trunk_rotation", "knee_drop"): (8.0, "corrected MAE 6.6 "
-                                                               "(raw 31.5)"),  # fmt: skip
+    ("seated_internal_rotation__good", "knee_drop"): (11.5, "corrected MAE 9.8 (raw 25.9)"),
+    ("seated_internal_rotation__trunk_rotation", "knee_drop"): (10.5, "corrected MAE 9.0 "
+                                                                "(raw 31.5)"),  # fmt: skip
     # The outward-dropped knee keeps its raw value (outside the model's domain).
-    ("ball_massage__good", "knee_drop"): (16.0, "corrected MAE 14.5 (raw 11.5)"),
-    # 3D pelvis yaw, standing: the model fixes the fault clip (16.2 -> 3.6), not the clean
-    # one (5.1 -> 7.6: an offset; the pelvis rule reads the change from the start).
-    ("standing_spine_twist__good", "pelvis_yaw"): (9.0, "corrected MAE 7.6 (raw 5.1)"),
-    # Knee separation from the feet, corrected (raw 0.19, bias +0.18).
-    ("knee_to_knee__good", "knee_ankle_ratio"): (0.07, "corrected MAE 0.05 (raw 0.19)"),
+    ("ball_massage__good", "knee_drop"): (18.0, "corrected MAE 16.6 (raw 11.5)"),
+    # 3D pelvis yaw: the models fix the fault clips (16.2 -> 3.1 standing, 12.0 -> 6.2
+    # seated) but leave an offset (the rules read the change from the start).
+    ("standing_spine_twist__good", "pelvis_yaw"): (7.5, "corrected MAE 6.1 (raw 5.1)"),
+    ("seated_internal_rotation__trunk_rotation", "pelvis_yaw"): (7.7, "corrected MAE 6.2 "
+                                                                 "(raw 12.0)"),  # fmt: skip
+    # 3D standing twist of a 42-degree spine twist: raw reads it 17.3 short, corrected 10.8
+    # (4.6 at the hold on held-out training bodies; this body is harder).
+    ("standing_spine_twist__good", "trunk_twist"): (12.3, "corrected MAE 10.8 (raw 17.3)"),
 }
 
 #: (clip, check) -> what is wrong, measured. Checks: frames, detection, counts, holds,

@@ -409,7 +409,11 @@ def main(argv: list[str] | None = None) -> int:
                     "corrections.json")  # fmt: skip
     ap.add_argument("--report", type=Path, default=None)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--ridge-only", action="store_true", help="no MLP candidates")
     a = ap.parse_args(argv)
+    if a.ridge_only:
+        global CANDIDATES
+        CANDIDATES = tuple(c for c in CANDIDATES if c[0] == "ridge")
     clips = load(a.data)
     report = [f"Training set: {len(clips)} clips, "
               f"{sum(len(c['view']) for c in clips)} frames", ""]  # fmt: skip

@@ -95,7 +95,7 @@ RECIPE3: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float
 
 #: Round 4: ten more bodies (``train_b30``..., after the held-out ones) for the models
 #: still over their targets: knee-to-knee (right knee at the hold) and the seated twist
-#: with no true twist.
+#: with no true twist; plus squats for the standing models.
 RECIPE4_SEED = RECIPE_SEED + 5
 N_BODIES4 = 10
 RECIPE4: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float]]] = [
@@ -103,6 +103,10 @@ RECIPE4: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float
     ("seated_internal_rotation", "trunk_rotation", ("trunk_rotation",), "alt", 1, 4,
      (0.7, 1.1)),
     ("knee_to_knee", "good", (), "both", 1, 12, (0.55, 1.2)),
+    # Standing squats (no twist, pelvis square), so the standing twist and pelvis models
+    # see knees bending toward the camera without a turn.
+    ("squat_valgus", "good", (), "both", 2, 6, (1.0, 1.0)),
+    ("squat_valgus", "valgus", ("knee_valgus",), "both", 2, 2, (1.0, 1.0)),
 ]  # fmt: skip
 
 #: Angle tracks scaled by the depth factor (``{s}`` = working side); truth tracks too.
