@@ -171,6 +171,10 @@ def recipe() -> list[dict]:
     )
 
 
+#: Per-round clip seed offsets (rounds never share a seed).
+SEED_OFFSET = {"": 0, "r2_": 500, "r3_": 800, "h_": 1100, "r4_": 1400}
+
+
 def _round(seed: int, table: list, n_bodies: int, first: int, tag: str) -> list[dict]:
     """One recipe round: its own random bodies, clothing, cameras and depths."""
     rng = np.random.default_rng(seed)
@@ -184,7 +188,7 @@ def _round(seed: int, table: list, n_bodies: int, first: int, tag: str) -> list[
             clips.append(dict(
                 name=f"{ex}__{variant}__{tag}{j:02d}", exercise=ex, variant=variant,
                 faults=list(faults), side=s, reps=reps,
-                seed=1000 + k * 17 + j + {"": 0, "r2_": 500, "r3_": 800, "h_": 1100, "r4_": 1400}[tag],
+                seed=1000 + k * 17 + j + SEED_OFFSET[tag],
                 tempo=float(rng.uniform(0.75, 1.25)), depth=float(rng.uniform(d0, d1)),
                 body=b, clothing=clothing(rng, f"c{k}_{j}"), cam_preset=cam,
                 cam_jitter=[float(x) for x in rng.uniform(-1, 1, 4)],
