@@ -196,3 +196,21 @@ def test_position_gate_settles_in_and_rides_out_a_short_dip():
     assert dip == [True, False, False, True, True] and g.open  # 2 frames: bridged
     out = [g.update(2 + i / 30, 25.0) for i in range(15)]
     assert not any(out) and not g.open  # a real release closes it after bridge_s
+
+
+def test_rest_value_moves_down_for_the_followed_side_only():
+    """Sat down with the knee dropped (rest captured at 40), then straightened it: the rest
+    follows down to the lower value; later reps never raise it; the other side stays."""
+    d = get_exercise("seated_internal_rotation")
+    b = Baseline(d)
+    fm = _fm(0.0, pelvis_yaw=0.0)
+    b.update(fm, fm.values, clean=True, ok_now=True)
+    v = {"knee_drop_seated_L": 3.0, "knee_drop_seated_R": 40.0}
+    for _ in range(REST_FRAMES):
+        b.rest_offset(v, "right", ok=True)
+    assert b.rest_of("right") == 40.0 and b.rest_of("left") == 3.0
+    for x in (5.0,) * REST_FRAMES + (60.0,) * (2 * REST_FRAMES):
+        b.rest_offset({"knee_drop_seated_L": -20.0, "knee_drop_seated_R": x}, "right", ok=True)
+    assert b.rest_of("right") == 5.0
+    assert b.rest_of("left") == 3.0  # not followed: its values while the right works are no rest
+

@@ -6,7 +6,10 @@ of :func:`~formcheck.exercises.derived.pose_baseline`, and fixes their medians
 when the setup first passes (pelvis rotation and trunk twist are measured from
 there, knee drops to the planted ankle). For ``rest_relative`` exercises it then
 captures each side's rest value of the primary metric over the next few frames
-(people rest with their knees leaning 0-15 degrees): thresholds count from it.
+(people rest with their knees leaning 0-15 degrees, up to 40 on a wide stance filmed
+close): thresholds count from it. Afterwards the rest value of the side being
+followed only ever moves down, to the median of its last few frames when that is
+lower (someone who sat down with the knee already dropped, then straightened it).
 
 Between reps and holds (:meth:`Baseline.reanchor`) the landmark positions follow
 slowly where they are now, so a foot that is re-placed or a person who moves
@@ -54,7 +57,7 @@ class Baseline:
         self.values: dict[str, float] = {}
         self.rest: dict[str, float] = {}  # side key -> rest value of the primary
         self._buf: dict[str, deque[float]] = {}
-        self._rest_buf: dict[str, list[float]] = {}
+        self._rest_buf: dict[str, deque[float]] = {}
         self._first_ok = True
 
     @property
@@ -94,14 +97,22 @@ class Baseline:
             if d.sides == "both"
             else {SIDE_NAMES[c]: d.metric_for(d.primary_metric, c) for c in ("L", "R")}
         )
-        if ok and self.fixed and len(self.rest) < len(names):
+        if ok and self.fixed:
             for k, name in names.items():
+                if k in self.rest and k != key:
+                    continue  # after the capture, only the side being followed moves down
                 x = v.get(name, math.nan)
-                if k not in self.rest and not math.isnan(x):
-                    buf = self._rest_buf.setdefault(k, [])
-                    buf.append(x)
-                    if len(buf) >= REST_FRAMES:
-                        self.rest[k] = min(max(statistics.median(buf), -REST_CLAMP), REST_CLAMP)
+                if math.isnan(x):
+                    continue
+                buf = self._rest_buf.setdefault(k, deque(maxlen=REST_FRAMES))
+                buf.append(x)
+                if len(buf) < REST_FRAMES:
+                    continue
+                med = statistics.median(buf)
+                if k not in self.rest:
+                    self.rest[k] = min(max(med, -REST_CLAMP), REST_CLAMP)
+                elif med < self.rest[k]:
+                    self.rest[k] = med  # lower than the captured rest: that was not rest
         return self.rest.get(key, math.nan)
 
     def rest_of(self, key: str) -> float:
