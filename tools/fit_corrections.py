@@ -254,7 +254,8 @@ def mae(a: np.ndarray) -> float:
     return float(a.mean()) if len(a) else float("nan")
 
 
-def fit_all(clips: list[dict], report: list[str]) -> list[dict]:
+def fit_all(clips: list[dict], report: list[str],
+            candidates: tuple = CANDIDATES) -> list[dict]:  # fmt: skip
     """Fit every (metric, view, position-set) model with enough data; validate; keep winners."""
     contexts = defaultdict(set)
     for c in clips:
@@ -278,7 +279,7 @@ def fit_all(clips: list[dict], report: list[str]) -> list[dict]:
             tgt = np.array([m[3] for m in meta])
             out_lim = OUTLIER.get(base, OUTLIER_DEG)
             best = None
-            for cand in CANDIDATES:
+            for cand in candidates:
                 pb = cv_predict(clips, R, cand, "body", out_lim)
                 pc = cv_predict(clips, R, cand, "cam", out_lim)
                 score = mae(y - pb) + mae(y - pc)
@@ -411,13 +412,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--ridge-only", action="store_true", help="no MLP candidates")
     a = ap.parse_args(argv)
-    if a.ridge_only:
-        global CANDIDATES
-        CANDIDATES = tuple(c for c in CANDIDATES if c[0] == "ridge")
     clips = load(a.data)
     report = [f"Training set: {len(clips)} clips, "
               f"{sum(len(c['view']) for c in clips)} frames", ""]  # fmt: skip
-    models = fit_all(clips, report)
+    cands = tuple(c for c in CANDIDATES if c[0] == "ridge") if a.ridge_only else CANDIDATES
+    models = fit_all(clips, report, cands)
     evaluate(clips, report)
     swaps_table(clips, report)
     text = "\n".join(report)
