@@ -70,10 +70,11 @@ def set_charts(series: dict, report: dict, key: str) -> None:
             "The frame-by-frame curve of this exercise's main measure is not in this "
             "set's data; the chart shows each rep / hold and its peak."
         )
-    tl = timeline_chart(series, result, band, label)
+    unit = getattr(ex, "unit", "deg") or "deg"
+    tl = timeline_chart(series, result, band, label, unit)
     if tl is not None:
         st.altair_chart(tl, width="stretch", key=f"{key}-timeline")
-    grid = rep_charts(series, result, band, label)
+    grid = rep_charts(series, result, band, unit)
     if grid is not None:
         st.markdown("**Each rep / hold** — green band: target, red dot: peak")
         st.altair_chart(grid, key=f"{key}-reps")

@@ -8,7 +8,7 @@ Example:
     >>> pts = {"knee_drop_L": [(0.0, 1.0), (0.5, 30.0), (1.0, 2.0)]}
     >>> result = {"reps": [{"side": "L", "start_s": 0.0, "end_s": 1.0, "peak_s": 0.5,
     ...                     "peak_value": 30.0, "metric": "knee_drop_L"}]}
-    >>> chart = rep_charts(pts, result, band=(25.0, 60.0))
+    >>> chart = rep_charts(pts, result, band=(25.0, 60.0), unit="deg")
 """
 
 from __future__ import annotations
@@ -175,10 +175,14 @@ def series_for(
     return out
 
 
-def _axis_title(label: str, default: str = "degrees", n: int = 38) -> str:
-    """A y-axis title short enough to fit beside a small chart."""
-    label = label or default
-    return label if len(label) <= n else label[: n - 1].rstrip() + "…"
+#: Units of an exercise's primary measure (``ExerciseDef.unit``) as y-axis titles.
+UNIT_TITLES = {"deg": "degrees", "torso": "torso lengths"}
+
+
+def _axis_title(unit: str) -> str:
+    """A short y-axis title: the unit. (Streamlit's chart theme draws the y title large:
+    a long one, such as the measure's full name, squeezed the plot to a few pixels.)"""
+    return UNIT_TITLES.get(unit, unit or "degrees")
 
 
 def _frame(points: Points, metric: str) -> pd.DataFrame:
@@ -201,7 +205,8 @@ def _item_metric(it: Mapping, series: Mapping[str, Points]) -> str | None:
 
 
 def rep_chart(
-    points: Points, item: Mapping, band: tuple[float, float] | None, label: str = "", pad_s=1.0
+    points: Points, item: Mapping, band: tuple[float, float] | None, unit: str = "deg",
+    pad_s: float = 1.0,
 ) -> alt.LayerChart:
     """One rep or hold: the metric around it, the target band shaded, the peak marked."""
     t0, t1 = float(item["start_s"]) - pad_s, float(item["end_s"]) + pad_s
@@ -214,7 +219,7 @@ def rep_chart(
         title += " (not counted)"
     if kind == "hold" and _finite(item.get("duration_s")):
         title += f" · {float(item['duration_s']):.1f} s"
-    y = alt.Y("value:Q", title=_axis_title(label), scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=_axis_title(unit), scale=alt.Scale(zero=False))
     line = alt.Chart(df).mark_line(color="#1f77b4").encode(
         x=alt.X("t_rel:Q", title="seconds from start"), y=y,
         tooltip=[alt.Tooltip("t_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".1f")],
@@ -244,7 +249,7 @@ def rep_charts(
     series: Mapping[str, Points],
     result: Mapping | None,
     band=None,
-    label: str = "",
+    unit: str = "deg",
     columns: int = 3,
     limit: int = 24,
 ) -> alt.ConcatChart | None:
@@ -254,25 +259,27 @@ def rep_charts(
         m = _item_metric(it, series)
         if m is None:
             continue
-        charts.append(rep_chart(series[m], it, band, label))
+        charts.append(rep_chart(series[m], it, band, unit))
     if not charts:
         return None
     return alt.concat(*charts, columns=columns)
 
 
 def timeline_chart(
-    series: Mapping[str, Points], result: Mapping | None, band=None, label: str = ""
-) -> alt.LayerChart | None:
+    series: Mapping[str, Points], result: Mapping | None, band=None, label: str = "",
+    unit: str = "deg",
+) -> alt.LayerChart | None:  # fmt: skip
     """The whole set: each metric over time, reps/holds shaded, peaks marked, band as lines.
 
-    Without a series, the reps/holds and their peaks alone (None if there are none either).
+    ``label`` (the measure's name) goes in the title, ``unit`` on the y axis. Without a
+    series, the reps/holds and their peaks alone (None if there are none either).
     """
     items = items_of(result)
     if not series and not items:
         return None
     frames = [_frame(p, m) for m, p in series.items()]
     df = pd.concat(frames, ignore_index=True) if frames else None
-    y = alt.Y("value:Q", title=_axis_title(label), scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=_axis_title(unit), scale=alt.Scale(zero=False))
     layers: list[alt.Chart] = []
     if items:
         idf = pd.DataFrame([{"start": float(i["start_s"]), "end": float(i["end_s"]),
@@ -299,7 +306,8 @@ def timeline_chart(
         layers.append(alt.Chart(pd.DataFrame(peaks)).mark_point(color="#d62728", filled=True,
                                                                  size=50)
                       .encode(x="t_s:Q", y="value:Q"))  # fmt: skip
-    return alt.layer(*layers).properties(title="Whole set", height=220)
+    title = f"Whole set: {label}" if label else "Whole set"
+    return alt.layer(*layers).properties(title=title, height=220)
 
 
 def trend_chart(stats: Iterable, field: str, title: str, unit: str = "") -> alt.Chart | None:

@@ -68,13 +68,25 @@ def test_primary_metrics() -> None:
 
 def test_rep_and_timeline_charts() -> None:
     series = series_for(ROWS, primary_metrics(RESULT))
-    grid = rep_charts(series, RESULT, band=(30.0, 90.0), label="knee drop")
+    grid = rep_charts(series, RESULT, band=(30.0, 90.0), unit="deg")
     spec = grid.to_dict()
     assert len(spec["concat"]) == 2  # the right rep has no measurable series: no chart
     titles = [c["title"] for c in spec["concat"]]
     assert titles[0].startswith("Rep 1")
-    tl = timeline_chart(series, RESULT, band=(30.0, 90.0)).to_dict()
+    label = "upper-body turn away from the turned-out foot (shoulder line)"
+    tl = timeline_chart(series, RESULT, band=(30.0, 90.0), label=label).to_dict()
     assert len(tl["layer"]) == 4  # rep boxes, band lines, curve, peaks
+    # The measure's long name goes in the title; the y axis says only the unit (a long
+    # y title made Streamlit's theme squeeze the plot to a few pixels).
+    assert tl["title"] == f"Whole set: {label}"
+    y_titles = {ly["encoding"]["y"].get("title") for ly in tl["layer"] if "title" in
+                ly.get("encoding", {}).get("y", {})}  # fmt: skip
+    assert y_titles == {"degrees"}
+    rep_y = spec["concat"][0]["layer"][-2]["encoding"]["y"]["title"]
+    assert rep_y == "degrees"
+    torso = timeline_chart(series, RESULT, unit="torso").to_dict()
+    assert {ly["encoding"]["y"].get("title") for ly in torso["layer"]
+            if "title" in ly.get("encoding", {}).get("y", {})} == {"torso lengths"}  # fmt: skip
     assert rep_charts(series, {}, None) is None
     assert timeline_chart({}, {}) is None
     assert len(items_of(RESULT)) == 3
