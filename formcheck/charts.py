@@ -185,9 +185,14 @@ def _axis_title(unit: str) -> str:
     return UNIT_TITLES.get(unit, unit or "degrees")
 
 
+def series_name(metric: str) -> str:
+    """Legend name of a series: its side ("left" / "right"), else the metric in words."""
+    return {"_L": "left", "_R": "right"}.get(metric[-2:], metric.replace("_", " "))
+
+
 def _frame(points: Points, metric: str) -> pd.DataFrame:
     df = pd.DataFrame(points, columns=["t_s", "value"])
-    df["metric"] = metric
+    df["metric"] = series_name(metric)
     return df
 
 

@@ -84,6 +84,8 @@ def test_rep_and_timeline_charts() -> None:
     assert y_titles == {"degrees"}
     rep_y = spec["concat"][0]["layer"][-2]["encoding"]["y"]["title"]
     assert rep_y == "degrees"
+    names = {r["metric"] for d in tl["datasets"].values() for r in d if "metric" in r}
+    assert names == {"left"}  # legend: the side, not knee_drop_L
     torso = timeline_chart(series, RESULT, unit="torso").to_dict()
     assert {ly["encoding"]["y"].get("title") for ly in torso["layer"]
             if "title" in ly.get("encoding", {}).get("y", {})} == {"torso lengths"}  # fmt: skip
