@@ -109,6 +109,16 @@ RECIPE4: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float
     ("squat_valgus", "valgus", ("knee_valgus",), "both", 2, 2, (1.0, 1.0)),
 ]  # fmt: skip
 
+#: Round 5: ten more bodies (``train_b40``...) for the standing twist and pelvis models
+#: (the spine twist had 26 clips).
+RECIPE5_SEED = RECIPE_SEED + 6
+N_BODIES5 = 10
+RECIPE5: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float]]] = [
+    ("standing_spine_twist", "good", (), "alt", 1, 10, (0.3, 1.15)),
+    ("standing_spine_twist", "pelvis_rotation", ("pelvis_rotation",), "alt", 1, 6,
+     (0.6, 1.2)),
+]  # fmt: skip
+
 #: Angle tracks scaled by the depth factor (``{s}`` = working side); truth tracks too.
 DEPTH_TRACKS = {
     "seated_internal_rotation": ("wiper_{s}", "spine_twist"),
@@ -168,11 +178,13 @@ def recipe() -> list[dict]:
         + _round(RECIPE3_SEED, RECIPE3, N_BODIES3, N_BODIES + N_BODIES2, "r3_")
         + _round(RECIPE4_SEED, RECIPE4, N_BODIES4, N_BODIES + N_BODIES2 + N_BODIES3
                  + N_BODIES_HOLDOUT, "r4_")
+        + _round(RECIPE5_SEED, RECIPE5, N_BODIES5, N_BODIES + N_BODIES2 + N_BODIES3
+                 + N_BODIES_HOLDOUT + N_BODIES4, "r5_")
     )
 
 
 #: Per-round clip seed offsets (rounds never share a seed).
-SEED_OFFSET = {"": 0, "r2_": 500, "r3_": 800, "h_": 1100, "r4_": 1400}
+SEED_OFFSET = {"": 0, "r2_": 500, "r3_": 800, "h_": 1100, "r4_": 1400, "r5_": 1700}
 
 
 def _round(seed: int, table: list, n_bodies: int, first: int, tag: str) -> list[dict]:
