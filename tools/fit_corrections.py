@@ -88,16 +88,32 @@ def count_swaps(xy: np.ndarray, true_kp: np.ndarray) -> np.ndarray:
     return np.isfinite(ident) & (swap < 0.7 * ident)
 
 
+def _code_version() -> str:
+    """Short hash of the pipeline code a cached clip depends on (stabiliser, smoother,
+    metrics, features): changing any of it invalidates the cache."""
+    import hashlib
+
+    import formcheck.correction
+    import formcheck.geometry
+    import formcheck.sides
+    import formcheck.smoothing
+
+    mods = (formcheck.sides, formcheck.smoothing, formcheck.geometry, formcheck.correction)
+    return hashlib.sha1(b"".join(Path(m.__file__).read_bytes() for m in mods)).hexdigest()[:8]
+
+
 def load(data: Path) -> list[dict]:
     """Every clip with its replayed pose, metrics, features and truth (cached per clip in
-    ``data/cache``, keyed by the feature version and the source file's mtime)."""
+    ``data/cache``, keyed by the feature version, the pipeline code and the source file's
+    mtime)."""
     import pickle
 
     cache = data / "cache"
     cache.mkdir(exist_ok=True)
+    code = _code_version()
     clips = []
     for p in sorted((data / "npz").glob("*.npz")):
-        key = cache / f"{p.stem}.v{FEATURE_VERSION}.{int(p.stat().st_mtime)}.pkl"
+        key = cache / f"{p.stem}.v{FEATURE_VERSION}.{code}.{int(p.stat().st_mtime)}.pkl"
         if key.exists():
             with open(key, "rb") as f:
                 clips.append(pickle.load(f))
