@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from formcheck.landmarks import split_side
+
 Points = list[tuple[float, float]]
 
 #: Longest series kept per metric (charts and history); longer ones are thinned evenly.
@@ -187,7 +189,7 @@ def _axis_title(unit: str) -> str:
 
 def series_name(metric: str) -> str:
     """Legend name of a series: its side ("left" / "right"), else the metric in words."""
-    return {"_L": "left", "_R": "right"}.get(metric[-2:], metric.replace("_", " "))
+    return split_side(metric)[1] or metric.replace("_", " ")
 
 
 def _frame(points: Points, metric: str) -> pd.DataFrame:
@@ -210,7 +212,10 @@ def _item_metric(it: Mapping, series: Mapping[str, Points]) -> str | None:
 
 
 def rep_chart(
-    points: Points, item: Mapping, band: tuple[float, float] | None, unit: str = "deg",
+    points: Points,
+    item: Mapping,
+    band: tuple[float, float] | None,
+    unit: str = "deg",
     pad_s: float = 1.0,
 ) -> alt.LayerChart:
     """One rep or hold: the metric around it, the target band shaded, the peak marked."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from formcheck.geometry import METRICS
+from formcheck.landmarks import split_side
 
 NOT_MEASURABLE = "not measurable from this camera angle"
 
@@ -69,9 +70,8 @@ def is_reliable(reliable: Mapping[str, bool], name: str) -> bool | None:
 
 def metric_label(name: str) -> str:
     """Readable name: ``knee_drop_L`` -> ``knee drop (left)``."""
-    side = {"_L": " (left)", "_R": " (right)"}.get(name[-2:], "")
-    base = name[:-2] if side else name
-    return base.replace("_", " ") + side
+    base, side = split_side(name)
+    return base.replace("_", " ") + (f" ({side})" if side else "")
 
 
 def not_measurable(

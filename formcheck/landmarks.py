@@ -33,6 +33,14 @@ FOOT = {"L": 31, "R": 32}  # foot index (toe tip)
 SIDES = ("L", "R")
 SIDE_NAMES = {"L": "left", "R": "right"}
 
+
+def split_side(name: str) -> tuple[str, str | None]:
+    """``knee_drop_L`` -> (``knee_drop``, "left"); a name without a side suffix -> (name, None)."""
+    if name[-2:] in ("_L", "_R"):
+        return name[:-2], SIDE_NAMES[name[-1]]
+    return name, None
+
+
 #: Body edges drawn by the overlay (index pairs).
 SKELETON: tuple[tuple[int, int], ...] = (
     (11, 12), (11, 13), (13, 15), (12, 14), (14, 16),

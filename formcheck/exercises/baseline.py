@@ -28,10 +28,9 @@ import numpy as np
 
 from formcheck.exercises.derived import BASELINE_METRICS, BASELINE_POSE_KEYS, pose_baseline
 from formcheck.exercises.model import ExerciseDef
-from formcheck.landmarks import ANKLE
+from formcheck.landmarks import ANKLE, SIDE_NAMES
 from formcheck.metrics import FrameMetrics
 
-SIDE_NAMES = {"L": "left", "R": "right"}
 #: Frames (after the setup passes) whose median is a side's rest value.
 REST_FRAMES = 6
 #: Bound on a rest value, in the primary's unit (someone mid-movement at the start). A

@@ -50,9 +50,9 @@ from formcheck.exercises.rules import CueTimer, FormLog, applies
 from formcheck.exercises.setup import SetupMonitor
 from formcheck.exercises.state import Event, TrackerState
 from formcheck.exercises.timed import MotionMeter, PositionGate, SideTimer, TimedSegment
+from formcheck.landmarks import SIDE_NAMES
 from formcheck.metrics import FrameMetrics
 
-SIDE_NAMES = {"L": "left", "R": "right"}
 _SIDE_CODES = {"left": "L", "right": "R"}
 #: A rule fails a rep/hold when violated this long in total (s).
 MIN_FAIL_S = 0.2
