@@ -224,8 +224,11 @@ def analyze_upload(
     settings: dict | None = None,
     progress=None,
     cancel: threading.Event | None = None,
+    mirrored: bool = False,
 ) -> Analysis:
-    """Analyse uploaded bytes: private temp dir, fixed file name, everything deleted after."""
+    """Analyse uploaded bytes: private temp dir, fixed file name, everything deleted after.
+
+    ``mirrored``: a selfie (mirror-image) video, flipped back before analysis."""
     from formcheck.session import analyze_video
 
     if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
@@ -240,7 +243,8 @@ def analyze_upload(
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         res = analyze_video(src, exercise_id, tmp / "out", side=side, settings=settings or {},
-                            progress=progress, cancel=cancel, max_seconds="auto")  # fmt: skip
+                            progress=progress, cancel=cancel, max_seconds="auto",
+                            mirrored=mirrored)  # fmt: skip
         return bundle(tmp / "out", res, "upload", Path(str(filename or "upload")).name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -188,13 +188,19 @@ def upload_page() -> None:
             f"Files up to {MAX_UPLOAD_MB} MB. The video is analysed on this computer "
             "and deleted right after; only the summary is kept in your history."
         )
+        mirrored = st.checkbox(
+            "Selfie video (a mirror image: text in it reads backwards)", value=False,
+            key="up_mirrored",
+            help="Flips the video back so that left and right are your own.",
+        )  # fmt: skip
         save = st.checkbox("Save the result to my history", value=True, key="up_save")
         keep_video = st.checkbox(
             "Also keep the annotated video in my history (uses disk space)",
             value=False, key="up_keep_video", disabled=not save,
         )  # fmt: skip
         if st.button("Analyse video", type="primary", disabled=up is None, key="upload_go"):
-            an = _run_analysis(analyze_upload, up.getvalue(), up.name, ex_id, side=side)
+            an = _run_analysis(analyze_upload, up.getvalue(), up.name, ex_id, side=side,
+                               mirrored=mirrored)  # fmt: skip
             if an is not None:
                 st.session_state["upload_result"] = an
                 if save:

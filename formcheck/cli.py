@@ -130,6 +130,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         progress=bar,
         write_video=not args.no_video,
         max_seconds=args.max_seconds,
+        mirrored=args.mirrored,
     )
     if bar:
         bar.done()
@@ -187,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read setting overrides from a JSON file (e.g. a sample video's sidecar)",
     )  # fmt: skip
     a.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    a.add_argument(
+        "--mirrored",
+        action="store_true",
+        help="the video is a mirror image (a selfie recording): flip it back so that left "
+        "and right are your own",
+    )
     a.add_argument("--max-seconds", type=_positive, help="stop the analysis after N seconds")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     a.set_defaults(func=cmd_analyze)

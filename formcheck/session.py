@@ -175,13 +175,22 @@ class FrameProcessor:
     """Pose -> smoothing -> metrics -> exercise tracker for one frame at a time.
 
     ``exercise_id`` None means metrics only. ``settings`` overrides the
-    exercise's thresholds (validated by the exercise definition).
+    exercise's thresholds (validated by the exercise definition). ``pose`` is any
+    object with ``detect(rgb, t_s, index)`` (default: a new :class:`PoseEstimator`;
+    :class:`~formcheck.pose_record.ReplayPose` replays recorded landmarks).
+    ``mirrored``: the frames are a mirror image (a selfie video); they are flipped
+    back before anything else, so left and right are the person's own and the
+    annotated frames read the right way round. ``lookback``: a file, not a live
+    stream; the tracker may replay the frames it saw while the setup was settling
+    (:class:`~formcheck.exercises.ExerciseTracker`).
     """
 
     exercise_id: str | None = None
     side: str = "auto"
     settings: dict = field(default_factory=dict)
     pose: PoseEstimator | None = None
+    mirrored: bool = False
+    lookback: bool = False
 
     def __post_init__(self) -> None:
         self.smoother = PoseSmoother()
@@ -195,7 +204,7 @@ class FrameProcessor:
             if self.settings:
                 ex = ex.with_settings(self.settings)
             self.exercise = ex
-            self.tracker = ExerciseTracker(ex, side=self.side)
+            self.tracker = ExerciseTracker(ex, side=self.side, lookback=self.lookback)
         self.labels = display_metrics(self.exercise)
         # Created last, so a bad exercise or setting never leaks a native landmarker.
         self._own_pose = self.pose is None
@@ -204,7 +213,7 @@ class FrameProcessor:
 
     def process(self, rgb: np.ndarray, t_s: float, index: int) -> ProcessedFrame:
         """Run one RGB frame shown at ``t_s`` seconds through the flow."""
-        raw = self.pose.detect(rgb, t_s, index)
+        raw = self.pose.detect(self._oriented(rgb), t_s, index)
         smooth = self.smoother(self.sides(raw))
         fm = frame_metrics(smooth)
         state = self.tracker.update(fm) if self.tracker is not None else None
@@ -219,7 +228,13 @@ class FrameProcessor:
             lm = _landmark_for(m)
             if lm is not None and math.isfinite(v) and flags.get(m, True):
                 labels.append(AngleLabel(lm, label_text(m, v)))  # (no number nobody should read)
-        return annotate(rgb, pf.pose, labels, hud_for(pf, self.exercise))
+        return annotate(self._oriented(rgb), pf.pose, labels, hud_for(pf, self.exercise))
+
+    def _oriented(self, rgb: np.ndarray | None) -> np.ndarray | None:
+        """The frame the right way round (flipped left-right when ``mirrored``)."""
+        if not self.mirrored or rgb is None:
+            return rgb
+        return np.ascontiguousarray(rgb[:, ::-1])
 
     def finish(self) -> dict | None:
         """The exercise result as a dict (None without an exercise)."""
@@ -354,6 +369,8 @@ def analyze_video(
     cancel: threading.Event | None = None,
     max_seconds: float | str | None = None,
     max_frames: int | None = None,
+    mirrored: bool = False,
+    pose: PoseEstimator | None = None,
 ) -> AnalysisResult:
     """Analyse a video file end to end and write the three outputs into ``out_dir``.
 
@@ -378,7 +395,10 @@ def analyze_video(
     if max_seconds == "auto":
         max_seconds = time_bound(info)
     # Settings are checked (and the model loaded) before anything is written.
-    proc = FrameProcessor(exercise_id=exercise_id, side=side, settings=dict(settings or {}))
+    proc = FrameProcessor(
+        exercise_id=exercise_id, side=side, settings=dict(settings or {}), pose=pose,
+        mirrored=mirrored, lookback=True,
+    )  # fmt: skip
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -498,6 +518,7 @@ def analyze_video(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "exercise": exercise_id,
         "side": side,
+        "mirrored": mirrored,
         "settings": dict(settings or {}),
         "video": {**info.to_dict(), "frames_decoded": n, "truncated": truncated},
         "detection_rate": round(summary.detection_rate, 4),

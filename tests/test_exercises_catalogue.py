@@ -226,7 +226,12 @@ def test_setup_problems_are_specific_instructions():
         "Your knees are out of frame: step back"
     ]
     fm = dataclasses.replace(_pose_frame(), n_people=2, view="side")
-    assert frame_problems(squat, fm) == ["Only one person in view, please", "Face the camera"]
+    twist = get_exercise("standing_spine_twist")
+    assert frame_problems(twist, fm) == ["Only one person in view, please", "Face the camera"]
+    # A squat is counted from the side too (its depth reads there; the valgus checks not).
+    assert frame_problems(squat, fm) == ["Only one person in view, please"]
+    side_squat = dataclasses.replace(_pose_frame(missing=(25,)), view="side")
+    assert frame_problems(squat, side_squat) == []  # the far knee may be hidden
     nobody = FrameMetrics(0, 0.0, False, 0)
     assert frame_problems(squat, nobody) == ["Move into the camera's view"]
     band = get_exercise("band_stretch")

@@ -305,7 +305,33 @@ def test_short_dropout_is_bridged(ex_id):
         assert got == _expected(m, {"right": 2})
 
 
-@pytest.mark.parametrize("ex_id", IDS)
+#: Exercises with a camera view they refuse (a squat is counted from any view).
+VIEW_BOUND = [i for i in IDS if MOVES[i].wrong_view not in MOVES[i].ex.views]
+
+
+def test_only_the_squat_is_counted_from_every_view():
+    assert [i for i in IDS if i not in VIEW_BOUND] == ["squat_valgus"]
+
+
+@pytest.mark.parametrize("view", ["side", "other"])
+def test_a_squat_from_the_side_or_at_an_angle_counts_and_skips_the_front_view_checks(view):
+    m = MOVES["squat_valgus"]
+    # From the side, MediaPipe's frontal-plane angle reads nonsense: a "caving" FPPA that
+    # the valgus rule must not judge (it is not measurable from this camera angle).
+    caving = {**m.base, "knee_valgus_L": 40.0, "knee_valgus_R": 40.0}
+    s = Script(view=view, position=m.position, base=caving).seg(1.5)
+    for _ in range(3):
+        m.add(s, "R")
+    frames = s.frames()
+    for f in frames:
+        f.reliable.update(dict.fromkeys(("knee_valgus_L", "knee_valgus_R"), False))
+    states, res = run(m.ex, frames)
+    assert m.counts(res) == {"both": 3}
+    assert "Push your knees out over your toes" not in res.top_cues
+    assert all(r.form["valgus_left"]["pass"] is None for r in res.reps)  # not checked
+
+
+@pytest.mark.parametrize("ex_id", VIEW_BOUND)
 def test_wrong_view_counts_nothing_and_says_what_to_change(ex_id):
     m = MOVES[ex_id]
     s = _script(m, view=m.wrong_view).seg(1.5)

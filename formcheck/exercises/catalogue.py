@@ -318,7 +318,7 @@ SQUAT_VALGUS = ExerciseDef(
         "Keep your knees tracking over your toes.",
     ),
     camera="In front of you, at knee height, the whole body in view.",
-    views=frozenset({"front"}),
+    views=frozenset({"front", "side", "other"}),
     positions=frozenset({"standing", "seated"}),
     mode="reps",
     primary_metric="squat_depth",

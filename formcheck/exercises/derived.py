@@ -223,13 +223,13 @@ def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float
 
 
 def squat_depth(v: Values, b: Values, pose: PoseFrame | None) -> float:
-    """Mean :func:`thigh_drop` of both legs; without landmarks, the mean 2D knee flexion."""
-    both = [thigh_drop(v, b, pose, s) for s in ("L", "R")]
-    if any(math.isnan(x) for x in both):
-        if pose is None:
-            return 0.5 * (_get(v, "knee_flexion_L") + _get(v, "knee_flexion_R"))
-        return _NAN
-    return 0.5 * (both[0] + both[1])
+    """Mean :func:`thigh_drop` of the legs seen (both from the front; from the side the far
+    leg is often hidden, and the near one alone gives the depth). Without landmarks, the
+    mean 2D knee flexion."""
+    if pose is None:
+        return 0.5 * (_get(v, "knee_flexion_L") + _get(v, "knee_flexion_R"))
+    seen = [x for x in (thigh_drop(v, b, pose, s) for s in ("L", "R")) if not math.isnan(x)]
+    return sum(seen) / len(seen) if seen else _NAN
 
 
 def pelvis_tilt(pose: PoseFrame | None) -> float:

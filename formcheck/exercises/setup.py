@@ -50,15 +50,16 @@ def _group_visible(fm: FrameMetrics, idx: tuple[int, ...], need_all: bool) -> bo
 def frame_problems(d: ExerciseDef, fm: FrameMetrics) -> list[str]:
     """Instructions for everything wrong with this frame's setup (empty = fine).
 
-    Order: detection, people, framing, view, position. Side views need one of
-    each landmark pair visible (the far limb is often hidden), front views both.
+    Order: detection, people, framing, view, position. Side (and oblique) views of an
+    exercise filmed from the side need one of each landmark pair visible (the far limb is
+    often hidden), front views both.
     """
     if not fm.detected:
         return [NOT_IN_VIEW]
     out: list[str] = []
     if fm.n_people > 1:
         out.append(ONE_PERSON)
-    need_all = "side" not in d.views
+    need_all = not ("side" in d.views and fm.view in ("side", "other"))
     for g in d.needs:
         idx, msg = GROUPS[g]
         if not _group_visible(fm, idx, need_all) and msg not in out:

@@ -29,6 +29,7 @@ import math
 from collections import Counter
 from typing import Any
 
+from formcheck.confidence import is_reliable
 from formcheck.exercises import cues as cuetext
 from formcheck.exercises.baseline import Baseline
 from formcheck.exercises.circles import CircleConfig, CircleCounter
@@ -64,7 +65,11 @@ class ExerciseTracker:
     """Per-frame state machine for one set of one exercise (see module docstring)."""
 
     def __init__(
-        self, exercise: ExerciseDef, side: str = "auto", metrics: str = "corrected"
+        self,
+        exercise: ExerciseDef,
+        side: str = "auto",
+        metrics: str = "corrected",
+        lookback: bool = False,
     ) -> None:
         if side not in ("auto", "left", "right"):
             raise ValueError(f"side must be 'auto', 'left' or 'right', got {side!r}")
@@ -137,6 +142,10 @@ class ExerciseTracker:
         self._t0: float | None = None
         self._prev_t: float | None = None
         self._t = 0.0
+        # lookback (files): clean frames seen while the setup settled, replayed once it passes
+        self.lookback = lookback
+        self._pending: list[FrameMetrics] | None = [] if lookback else None
+        self._flags: dict[str, bool] = {}  # the current frame's reliability flags
 
     # ------------------------------------------------------------------ helpers
 
@@ -209,6 +218,8 @@ class ExerciseTracker:
                 continue
             name = self.d.metric_for(r.metric, side)
             x = v.get(name, math.nan)
+            if self._flags and is_reliable(self._flags, name) is False:
+                x = math.nan  # not measurable from this camera angle: the check is skipped
             if self._log is not None and log:
                 self._log.add(r.id, x, name, dt)
             if not r.passes(x):
@@ -530,8 +541,12 @@ class ExerciseTracker:
     # ------------------------------------------------------------------ public
 
     def update(self, fm: FrameMetrics) -> TrackerState:
-        """Process one frame and return what to draw (see :class:`TrackerState`)."""
-        d = self.d
+        """Process one frame and return what to draw (see :class:`TrackerState`).
+
+        With ``lookback`` (a file), the clean frames seen while the setup was settling
+        before it first passed are run through the engine once it does, so a clip that
+        starts mid-movement still counts its first rep.
+        """
         if self._t0 is None:
             self._t0 = fm.t_s
         dt = 0.0 if self._prev_t is None else max(fm.t_s - self._prev_t, 0.0)
@@ -541,9 +556,38 @@ class ExerciseTracker:
         for p in st.new_problems:
             if self.cues.allow(p, self._t):
                 self._emit(ev, "setup_problem", None, p)
-        raw = getattr(fm, "raw", None)
-        src = raw if self.metrics == "raw" and raw else fm.values
+        src = self._source(fm)
         self.base.update(fm, src, clean=not st.problems, ok_now=st.ok)
+        if self._pending is not None:
+            if st.ok:
+                self._replay(self._pending, st, ev)
+                self._pending = None
+                dt = max(fm.t_s - self._prev_t, 0.0)
+                self._prev_t = self._t = fm.t_s
+            elif st.problems:
+                self._pending.clear()
+            else:
+                self._pending.append(fm)
+        return self._step(fm, st, src, ev, dt)
+
+    def _source(self, fm: FrameMetrics) -> dict[str, float]:
+        raw = getattr(fm, "raw", None)
+        return raw if self.metrics == "raw" and raw else fm.values
+
+    def _replay(self, frames: list[FrameMetrics], st, ev: list[Event]) -> None:
+        """Run the settle-time ``frames`` through the engine as if the setup had passed."""
+        prev = frames[0].t_s if frames else self._t
+        for old in frames:
+            self._t = old.t_s
+            self._step(old, st, self._source(old), ev, max(old.t_s - prev, 0.0))
+            prev = self._prev_t = old.t_s
+
+    def _step(
+        self, fm: FrameMetrics, st, src: dict[str, float], ev: list[Event], dt: float
+    ) -> TrackerState:
+        """The engine on one frame whose setup status ``st`` is known."""
+        d = self.d
+        self._flags = fm.reliable
         v = with_derived(src, self.base.values, fm.pose)
         s, value, metric = self._pick(v)
         if not st.ok:
