@@ -28,8 +28,9 @@ MIN_RELIABLE_SHARE = 0.5
 
 #: Derived metric (name prefix) -> the catalogue metric it is measured from; ``{s}`` is
 #: the derived name's own side, ``*`` both legs. Prefixes not listed and not catalogue
-#: metrics (squat depth, knee path and lift, foot placement) are 2D landmark positions
-#: with no view-dependent bias: they have no flag.
+#: metrics (squat depth, the hinge's depth, knee path and lift, foot placement) are 2D
+#: landmark positions with no view-dependent bias (the hinge's trunk tilt also comes from
+#: the trunk's shrinking height, readable in any view): they have no flag.
 _DERIVED_BASE: tuple[tuple[str, str], ...] = (
     ("knee_drop_planted_", "knee_drop_{s}"),
     ("knee_drop_seated_", "knee_drop_{s}"),
@@ -41,7 +42,6 @@ _DERIVED_BASE: tuple[tuple[str, str], ...] = (
     ("twist_", "trunk_twist"),
     ("trunk_twist_rel", "trunk_twist"),
     ("pelvis_rotation", "pelvis_yaw"),
-    ("hinge_or_squat", "trunk_inclination"),
 )
 
 

@@ -316,6 +316,10 @@ def body_width_ratio(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
     return _masked(val, _mask(vis, (SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"])))
 
 
+#: :func:`body_width_ratio` at or above which the body faces the camera.
+FRONT_WIDTH_RATIO = 0.45
+
+
 def estimate_view(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = None) -> np.ndarray:
     """Camera view per frame: ``"front"``, ``"side"`` or ``"other"`` (strings array).
 
@@ -325,7 +329,7 @@ def estimate_view(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = No
     """
     r = body_width_ratio(xy, vis)
     view = np.full(r.shape, "other", dtype=object)
-    view[r >= 0.45] = "front"
+    view[r >= FRONT_WIDTH_RATIO] = "front"
     view[r < 0.3] = "side"
     if world is not None:
         yaw = np.abs(np.asarray(pelvis_yaw(world, vis)))
@@ -360,3 +364,29 @@ def estimate_position(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
     pos[flat & (ankle_below > 1.3)] = "standing"
     pos[np.isnan(tl) | np.isnan(incl)] = "unknown"
     return pos
+
+
+#: A body standing tall facing (or side-on to) the camera: torso at least this many hip
+#: widths long in the image, knees at least this many torso lengths below the hips. A
+#: body lying on its back filmed from the feet looks upright too, but its torso is
+#: foreshortened to 0.9-1.4 hip widths (renders seen by MediaPipe); standing people
+#: measure 1.9-2.7 (real clips), and bent forward or mid-lunge drop below.
+TALL_TORSO_HIPS = 1.6
+TALL_KNEE_BELOW = 0.45
+
+
+def standing_tall(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """True per frame where the body clearly stands upright (see :data:`TALL_TORSO_HIPS`).
+
+    Used to refuse exercises done lying on the back, whose end-on camera makes
+    :func:`estimate_position` read "standing" too.
+    """
+    tl = torso_length(xy, vis)
+    hip_y = 0.5 * (xy[..., HIP["L"], 1] + xy[..., HIP["R"], 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        knee_below = (0.5 * (xy[..., KNEE["L"], 1] + xy[..., KNEE["R"], 1]) - hip_y) / tl
+        hips = np.linalg.norm(xy[..., HIP["L"], :] - xy[..., HIP["R"], :], axis=-1)
+        torso_hips = tl / hips
+    pos = estimate_position(xy, vis)
+    return (pos == "standing") & (torso_hips >= TALL_TORSO_HIPS) & (knee_below >= TALL_KNEE_BELOW)
+

@@ -15,7 +15,9 @@ Between reps and holds (:meth:`Baseline.reanchor`) the landmark positions follow
 slowly where they are now, so a foot that is re-placed or a person who moves
 closer to the camera between sets does not skew the planted-ankle knee drop or
 the squat depth. A hidden ankle is never followed: only an ankle seen clearly
-(visibility 0.8) under an upright shank.
+(visibility 0.8) under an upright shank. The standing thigh and trunk heights also jump
+up at once to one seen at rest that is 1.5 times as tall (the set began at the bottom of a
+squat).
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ REANCHOR_RATE = 0.05
 #: Re-anchor an ankle only when its shank is this close to upright (deg) and it is seen.
 REANCHOR_MAX_TILT = 20.0
 REANCHOR_MIN_VIS = 0.8
-#: Re-anchor the standing thigh height only while standing this tall (thigh angle, deg).
+#: Re-anchor the standing thigh (and trunk) height only while standing this tall (deg).
 REANCHOR_MAX_THIGH = 15.0
+#: A standing height this many times the baseline's replaces it at once (see reanchor).
+REBASE_TALLER = 1.5
 #: Re-anchor the shoulder width only while the shoulder line is this close to its start (deg).
 REANCHOR_MAX_TURN = 8.0
 
@@ -138,6 +142,15 @@ class Baseline:
                 self._follow(now, (f"knee_path_y_{s}",))
         if abs(v.get("shoulder_turn", math.nan)) <= REANCHOR_MAX_TURN:
             self._follow(now, ("shoulder_w",))
+        if v.get("trunk_drop", math.nan) <= REANCHOR_MAX_THIGH:
+            self._follow(now, ("torso_dy",))
+        # A thigh or trunk seen far taller than its standing height: that was not standing
+        # (a clip that starts at the bottom of a squat); take the taller one at once. (Not
+        # for a little taller: someone walking toward the camera grows 10-20% a stride.)
+        for k in ("thigh_dy_L", "thigh_dy_R", "torso_dy"):
+            x = now.get(k, -math.inf)
+            if k in self.values and x > 0 and x > REBASE_TALLER * self.values[k]:
+                self.values[k] = x
 
     def _follow(self, now: dict[str, float], keys: tuple[str, ...]) -> None:
         for k in keys:

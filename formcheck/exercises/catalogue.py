@@ -14,6 +14,14 @@ from formcheck.exercises.model import ExerciseDef, FormRule
 _FACING_FORWARD = "Keep your pelvis and upper body facing forward"
 _SIDE_ON = "Turn side-on to the camera"
 _FACE = "Face the camera"
+#: A rep with one leg bent and the other not is a lunge or a split squat, not a squat or a
+#: hinge: not counted (degrees between the legs, ``leg_bend_diff``).
+LUNGE_THIGH_DIFF = 50.0
+#: ... and one with the hips moved sideways over one foot is a side lunge (``hip_shift``:
+#: 0 = centred between the feet, 1 = over a foot; squats stay under 0.3).
+SIDE_LUNGE_SHIFT = 0.4
+LUNGE_CUE = "That looked like a lunge: keep both feet side by side and bend both legs"
+_HINGE_NOT_LUNGE = "That looked like a lunge: hinge forward from your hips, knees soft"
 
 KNEE_TO_KNEE = ExerciseDef(
     id="knee_to_knee",
@@ -220,7 +228,9 @@ HIP_HINGE_ROTATION = ExerciseDef(
         "Hold the twist, return to standing; 10 to 12 reps, then switch legs.",
     ),
     camera="Side-on (or at 45 degrees), the whole body in view.",
-    views=frozenset({"side", "other"}),
+    # Counted from any view (the trunk's shrinking height); the 2D trunk tilt and knee
+    # bend checks need the side or an angle.
+    views=frozenset({"side", "other", "front"}),
     positions=frozenset({"standing", "seated"}),  # a deep split squat reads as seated
     mode="reps",
     primary_metric="hinge_or_squat",
@@ -248,6 +258,22 @@ HIP_HINGE_ROTATION = ExerciseDef(
             max=35.0,
             when="bottom",
         ),
+        FormRule(
+            "not_a_lunge",
+            "leg_bend_diff_upright",
+            _HINGE_NOT_LUNGE,
+            max=LUNGE_THIGH_DIFF,
+            when="whole",
+            disqualifies=True,
+        ),
+        FormRule(
+            "not_a_side_lunge",
+            "hip_shift_upright",
+            _HINGE_NOT_LUNGE,
+            max=SIDE_LUNGE_SHIFT,
+            when="whole",
+            disqualifies=True,
+        ),
     ),
     depth_cue="Hinge forward a little further from your hips",
     view_cue=_SIDE_ON,
@@ -271,6 +297,7 @@ STANDING_SPINE_TWIST = ExerciseDef(
     views=frozenset({"front"}),
     positions=frozenset({"standing"}),
     mode="hold",
+    still_max=0.04,  # jumping jacks and marching narrow the shoulder line too
     primary_metric="turn_for_{side}",
     primary_label="upper-body turn away from the turned-out foot (shoulder line)",
     unit="deg",
@@ -319,6 +346,7 @@ SQUAT_VALGUS = ExerciseDef(
     ),
     camera="In front of you, at knee height, the whole body in view.",
     views=frozenset({"front", "side", "other"}),
+    both_sides_in=frozenset({"front"}),  # from the side the far leg is often hidden
     positions=frozenset({"standing", "seated"}),
     mode="reps",
     primary_metric="squat_depth",
@@ -358,6 +386,22 @@ SQUAT_VALGUS = ExerciseDef(
             "Keep both knees tracking the same way",
             max=10.0,
             when="bottom",
+        ),
+        FormRule(
+            "both_legs",
+            "leg_bend_diff",
+            LUNGE_CUE,
+            max=LUNGE_THIGH_DIFF,
+            when="whole",
+            disqualifies=True,
+        ),
+        FormRule(
+            "hips_centred",
+            "hip_shift",
+            LUNGE_CUE,
+            max=SIDE_LUNGE_SHIFT,
+            when="whole",
+            disqualifies=True,
         ),
     ),
     depth_cue="Squat a little deeper",

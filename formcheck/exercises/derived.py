@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from formcheck.geometry import FRONT_WIDTH_RATIO, body_width_ratio
 from formcheck.landmarks import (
     ANKLE,
     FOOT,
@@ -64,6 +65,24 @@ def _anymin(a: float, b: float) -> float:
 def _anymax(a: float, b: float) -> float:
     """max of the measurable values; NaN if none."""
     return _nanmax(a, b) if not (math.isnan(a) or math.isnan(b)) else (b if math.isnan(a) else a)
+
+
+def _side_on(pose: PoseFrame | None) -> bool:
+    """True unless the body faces the camera (the image-width rule of ``estimate_view``)."""
+    if pose is None or pose.xy is None or pose.vis is None:
+        return True  # hand-made metrics: no landmarks to tell
+    r = body_width_ratio(np.asarray(pose.xy)[None], np.asarray(pose.vis)[None])[0]
+    return not r >= FRONT_WIDTH_RATIO
+
+
+#: Trunk inclination (deg, 2D) under which the trunk counts as upright (:func:`_upright`).
+UPRIGHT_MAX = 40.0
+
+
+def _upright(v: Values, x: float) -> float:
+    """``x`` while the trunk is upright (or its tilt unknown), 0 once it tips forward."""
+    incl = _get(v, "trunk_inclination")
+    return 0.0 if incl >= UPRIGHT_MAX else x
 
 
 def _pair(fn: Callable[[float, float], float], name: str) -> Derived:
@@ -222,6 +241,57 @@ def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float
     return math.degrees(math.acos(max(-1.0, min(1.0, h / h0))))
 
 
+def _torso_height(pose: PoseFrame | None) -> float:
+    """Hip-to-shoulder height in the image (pixels, + = shoulders above), NaN if not seen."""
+    xy = _seen(pose, [SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"]])
+    if xy is None:
+        return _NAN
+    return 0.5 * (xy[HIP["L"], 1] + xy[HIP["R"], 1] - xy[SHOULDER["L"], 1] - xy[SHOULDER["R"], 1])
+
+
+def trunk_drop(v: Values, b: Values, pose: PoseFrame | None) -> float:
+    """Trunk angle from vertical from the shrinking hip-to-shoulder height (degrees).
+
+    ``arccos(height / standing height)`` of the shoulders above the hips: a forward hinge
+    seen from the front or at an angle, where the trunk leans toward the camera and the 2D
+    trunk inclination reads little. (Measured in hip or body widths instead, a walking
+    lunge's turning pelvis read as a hinge on real clips: docs/real_footage.md.) NaN
+    side-on (the 2D inclination reads the hinge there), without landmarks or a baseline.
+    """
+    h0 = _get(b, "torso_dy")
+    h = _torso_height(pose)
+    if math.isnan(h) or math.isnan(h0) or h0 <= 1e-6 or _side_on(pose):
+        return _NAN
+    return math.degrees(math.acos(max(-1.0, min(1.0, h / h0))))
+
+
+#: :func:`hip_shift` is NaN when the ankles are closer than this (torso lengths, across
+#: the image): a side view, where the feet overlap.
+HIP_SHIFT_MIN_STANCE = 0.8
+
+
+def hip_shift(pose: PoseFrame | None) -> float:
+    """How far the hips have moved sideways over one foot (0 = centred, 1 = over a foot).
+
+    The hip midpoint's horizontal offset from the ankle midpoint over half the distance
+    between the ankles, in the image. A squat or a hinge keeps the hips between the feet;
+    a side lunge moves them over the bent leg. NaN without landmarks or when the ankles
+    are closer than :data:`HIP_SHIFT_MIN_STANCE` torso lengths across the image (side-on).
+    """
+    idx = [HIP["L"], HIP["R"], ANKLE["L"], ANKLE["R"], SHOULDER["L"], SHOULDER["R"]]
+    xy = _seen(pose, idx)
+    if xy is None:
+        return _NAN
+    torso = float(np.linalg.norm(
+        0.5 * (xy[SHOULDER["L"]] + xy[SHOULDER["R"]]) - 0.5 * (xy[HIP["L"]] + xy[HIP["R"]])
+    ))  # fmt: skip
+    half = 0.5 * abs(xy[ANKLE["L"], 0] - xy[ANKLE["R"], 0])
+    if torso <= 1e-6 or 2 * half < HIP_SHIFT_MIN_STANCE * torso:
+        return _NAN
+    hip_x = 0.5 * (xy[HIP["L"], 0] + xy[HIP["R"], 0])
+    return abs(hip_x - 0.5 * (xy[ANKLE["L"], 0] + xy[ANKLE["R"], 0])) / half
+
+
 def squat_depth(v: Values, b: Values, pose: PoseFrame | None) -> float:
     """Mean :func:`thigh_drop` of the legs seen (both from the front; from the side the far
     leg is often hidden, and the near one alone gives the depth). Without landmarks, the
@@ -270,7 +340,8 @@ def shoulder_turn(v: Values, b: Values, pose: PoseFrame | None) -> float:
 
 
 def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
-    """Landmark positions captured at the start: ankle pixels and hip-to-knee heights."""
+    """Landmark positions captured at the start: ankle pixels, hip-to-knee heights, the
+    shoulder width and the trunk's height."""
     out: dict[str, float] = {}
     if pose is None or pose.xy is None or pose.vis is None:
         return out
@@ -288,6 +359,9 @@ def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
             out[f"knee_path_y_{s}"] = y
     if min(vis[SHOULDER["L"]], vis[SHOULDER["R"]]) >= VISIBILITY_THRESHOLD:
         out["shoulder_w"] = _shoulder_width(xy)
+    h = _torso_height(pose)
+    if not math.isnan(h):
+        out["torso_dy"] = h
     return out
 
 
@@ -328,6 +402,15 @@ DERIVED_METRICS: dict[str, Derived] = {
     "knee_drop_out_R": lambda v, b, p: -knee_drop_planted(v, b, p, "R"),
     "thigh_drop_L": _sided(thigh_drop, "L"),
     "thigh_drop_R": _sided(thigh_drop, "R"),
+    # One thigh down, the other upright (a lunge or a split squat), not both (a squat).
+    "leg_bend_diff": lambda v, b, p: abs(thigh_drop(v, b, p, "L") - thigh_drop(v, b, p, "R")),
+    "hip_shift": lambda v, b, p: hip_shift(p),
+    # The same while the trunk is upright (a lunge); a hinge's trunk tips forward, and a
+    # deadlift's bent, uneven-looking legs at an angle are no lunge.
+    "leg_bend_diff_upright": lambda v, b, p: _upright(
+        v, abs(thigh_drop(v, b, p, "L") - thigh_drop(v, b, p, "R"))
+    ),
+    "hip_shift_upright": lambda v, b, p: _upright(v, hip_shift(p)),
     "squat_depth": squat_depth,
     # The trunk's lean from vertical in the image, whatever the view: sideways seen from
     # the front, forward seen from the side ("Stand up straight" means both). Unlike the
@@ -335,9 +418,14 @@ DERIVED_METRICS: dict[str, Derived] = {
     "trunk_lean": lambda v, b, p: _get(v, "trunk_inclination"),
     "pelvis_tilt": lambda v, b, p: pelvis_tilt(p),
     # Hinge reps: how far the body goes down, by trunk tilt or (a squat instead) knee bend.
+    # The trunk tilt is read in the image (side-on) and from the shrinking trunk height
+    # (also from the front or at an angle, where the 2D tilt reads little).
+    "trunk_drop": trunk_drop,
+    # The knee bend counts side-on only: from the front the 2D knee angle of a squat reads
+    # little, and of a walking lunge or knees pushed out, nonsense.
     "hinge_or_squat": lambda v, b, p: _anymax(
-        _get(v, "trunk_inclination"),
-        _anymin(_get(v, "knee_flexion_L"), _get(v, "knee_flexion_R")),
+        _anymax(_get(v, "trunk_inclination"), trunk_drop(v, b, p)),
+        _anymin(_get(v, "knee_flexion_L"), _get(v, "knee_flexion_R")) if _side_on(p) else _NAN,
     ),
     "knee_path_x_L": _path(0, "L"),
     "knee_path_x_R": _path(0, "R"),
@@ -356,6 +444,7 @@ BASELINE_POSE_KEYS = (
     *(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "knee_tilt0", "thigh_dy", "knee_path_y")
       for s in "LR"),
     "shoulder_w",
+    "torso_dy",
 )
 
 

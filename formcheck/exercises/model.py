@@ -31,8 +31,10 @@ class FormRule:
     ``when``: ``"whole"`` = every frame of the rep / hold / circle, ``"bottom"`` =
     only at the end position of a rep (primary at or past ``target``), ``"hold"``
     = while a hold (or a rep's end hold) is running. ``gates`` = a failing rule
-    pauses the hold timer; non-gating rules only cue and report. A NaN value
-    (not measurable) never fails a rule.
+    pauses the hold timer; non-gating rules only cue and report. ``disqualifies`` = a
+    rep during which the rule fails is another movement (a lunge done as a squat): it is
+    not counted, and the cue says what to do instead. A NaN value (not measurable) never
+    fails a rule.
     """
 
     id: str
@@ -43,6 +45,7 @@ class FormRule:
     when: When = "whole"
     use_abs: bool = False
     gates: bool = True
+    disqualifies: bool = False
 
     def passes(self, value: float) -> bool:
         """True when ``value`` is within bounds or not measurable (NaN)."""
@@ -74,7 +77,13 @@ class ExerciseDef:
     ``enter`` until below ``exit``; the timer targets ``hold_target_s``.
     ``rest_relative``: the thresholds count from each side's rest value, captured
     when the setup passes (people rest with their knees tilted 0-15 degrees);
-    reported depths stay absolute.
+    reported depths stay absolute. ``both_sides_in``: camera views in which both
+    landmarks of each ``needs`` pair must be seen (default: every view for an exercise
+    not filmed from the side, none for one that is, where the far limb is often hidden).
+    ``still_max`` (holds): the hip midpoint's spread over
+    ``motion_window_s`` (RMS, torso lengths) above which the body is moving, not holding
+    (jumping jacks, marching): the timer pauses as for a failing form rule and the cue is
+    "Hold still".
     """
 
     id: str
@@ -93,6 +102,7 @@ class ExerciseDef:
     target: float
     band_hi: float
     needs: tuple[str, ...] = ("shoulders", "hips", "knees", "ankles")
+    both_sides_in: frozenset[str] | None = None
     side_metrics: tuple[str, ...] = ()
     rest_relative: bool = False
     asym_metric: str | None = None
@@ -120,6 +130,7 @@ class ExerciseDef:
     motion_min_deg: float = 1.5
     motion_grace_s: float = 0.5
     motion_window_s: float = 1.0
+    still_max: float | None = None
     bridge_s: float = 0.3
     settle_s: float = 0.5
     cue_interval_s: float = 4.0
@@ -179,6 +190,7 @@ SETTING_RANGES: dict[str, tuple[float, float, str, bool]] = {
     "min_radius": (0.005, 1.0, "torso lengths", False),
     "motion_min": (0.0, 1.0, "torso lengths", False),
     "motion_min_deg": (0.0, 45.0, "degrees", False),
+    "still_max": (0.0, 1.0, "torso lengths", False),
     "motion_grace_s": (0.0, 10.0, "seconds", False),
     "circle_gap_s": (0.0, 10.0, "seconds", False),
     "bridge_s": (0.0, 2.0, "seconds", False),

@@ -67,6 +67,7 @@ class RepCounter:
         self._dt = 1 / 30
         self._last_t: float | None = None
         self._last_valid_t: float | None = None
+        self._last_value: float | None = None
         self._rest_t = math.nan
         self._start = math.nan
         self._peak = -math.inf
@@ -106,6 +107,7 @@ class RepCounter:
                 return self._end(last, lost=True)
             return None
         self._last_valid_t = t
+        self._last_value = value
         self._recent.append((t, value))
         while self._recent and t - self._recent[0][0] > cfg.settle_window_s + 1e-9:
             self._recent.popleft()
@@ -139,6 +141,16 @@ class RepCounter:
         if value < cfg.exit:
             return self._end(t)
         return None
+
+    def finish(self, t: float) -> Rep | None:
+        """End of the set at ``t`` (s): a rep that reached ``target`` and is back below
+        ``enter`` (a clip that ends just as the person comes back up) ends here as if its
+        value had fallen below ``exit``; any other unfinished rep is dropped (None)."""
+        if not self.in_rep or self._last_value is None:
+            return None
+        if self._peak < self.cfg.target or self._last_value >= self.cfg.enter:
+            return None
+        return self._end(self._last_valid_t if self._last_valid_t is not None else t)
 
     def _settled(self) -> bool:
         return settled(self._recent, self.cfg.settle_rate)

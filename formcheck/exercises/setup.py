@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.exercises.model import ExerciseDef
+from formcheck.geometry import standing_tall
 from formcheck.landmarks import VISIBILITY_THRESHOLD
 from formcheck.metrics import FrameMetrics
 
@@ -50,16 +51,18 @@ def _group_visible(fm: FrameMetrics, idx: tuple[int, ...], need_all: bool) -> bo
 def frame_problems(d: ExerciseDef, fm: FrameMetrics) -> list[str]:
     """Instructions for everything wrong with this frame's setup (empty = fine).
 
-    Order: detection, people, framing, view, position. Side (and oblique) views of an
-    exercise filmed from the side need one of each landmark pair visible (the far limb is
-    often hidden), front views both.
+    Order: detection, people, framing, view, position (an exercise done lying is refused
+    while the body clearly stands tall: :func:`~formcheck.geometry.standing_tall`). One
+    landmark of each pair must be visible, or both in the views of
+    ``ExerciseDef.both_sides_in``.
     """
     if not fm.detected:
         return [NOT_IN_VIEW]
     out: list[str] = []
     if fm.n_people > 1:
         out.append(ONE_PERSON)
-    need_all = not ("side" in d.views and fm.view in ("side", "other"))
+    both = d.both_sides_in
+    need_all = ("side" not in d.views) if both is None else fm.view in both
     for g in d.needs:
         idx, msg = GROUPS[g]
         if not _group_visible(fm, idx, need_all) and msg not in out:
@@ -68,7 +71,16 @@ def frame_problems(d: ExerciseDef, fm: FrameMetrics) -> list[str]:
         out.append(d.view_cue)
     if fm.position != "unknown" and fm.position not in d.positions:
         out.append(d.position_cue)
+    elif "lying" in d.positions and fm.position == "standing" and _standing_tall(fm):
+        out.append(d.position_cue)  # filmed from the feet, lying reads "standing" too
     return out
+
+
+def _standing_tall(fm: FrameMetrics) -> bool:
+    pose = fm.pose
+    if pose is None or pose.xy is None or pose.vis is None:
+        return False  # hand-made metrics: the position label is all there is
+    return bool(standing_tall(np.asarray(pose.xy)[None], np.asarray(pose.vis)[None])[0])
 
 
 @dataclass(frozen=True)

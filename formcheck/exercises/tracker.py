@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from formcheck.confidence import is_reliable
@@ -59,6 +60,8 @@ _SIDE_CODES = {"left": "L", "right": "R"}
 MIN_FAIL_S = 0.2
 #: A depth / motion cue fires after this long short of the position (s).
 SHORT_CUE_S = 1.5
+#: Cue while a hold moves too much (``ExerciseDef.still_max``).
+HOLD_STILL = "Hold still"
 
 
 class ExerciseTracker:
@@ -295,6 +298,10 @@ class ExerciseTracker:
         if rep.reason in ("too_short", "lost_tracking") or log is None:
             return
         peak = rep.peak_value + self.base.rest_of(side)
+        form = log.results(MIN_FAIL_S)
+        other = [r for r in d.rules if r.disqualifies and form[r.id]["pass"] is False]
+        if rep.counted and other:
+            rep = replace(rep, counted=False, reason="other_movement")
         if rep.counted:
             self._credit(side, peak)
         metric = d.metric_for(d.primary_metric, _SIDE_CODES.get(side, "L"))
@@ -309,7 +316,7 @@ class ExerciseTracker:
             reason=rep.reason,
             hold_s=rep.hold_s,
             depth_pct=100.0 * peak / d.depth_full if d.depth_full else None,
-            form=log.results(MIN_FAIL_S),
+            form=form,
             cues=list(log.cues),
         )
         self.rep_records.append(rec)
@@ -328,6 +335,8 @@ class ExerciseTracker:
             if done and side not in self._announced:
                 self._announced.add(side)
                 self._cue(ev, done, side, progress=True)
+        elif other:
+            self._cue(ev, other[0].cue, side)
         else:
             short = rep.peak_value < d.target
             self._cue(ev, d.depth_cue if short else (d.hold_cue or d.depth_cue), side)
@@ -342,6 +351,13 @@ class ExerciseTracker:
             if active
             else (True, self.cue_timer.update(self._t, set()))
         )
+        if d.still_max is not None:
+            spread = self.motion.update(
+                self._t, v.get("pelvis_x", math.nan), v.get("pelvis_y", math.nan)
+            )
+            if active and spread > d.still_max:  # (NaN: not enough frames yet)
+                form_ok = False
+                lasting = [*lasting, HOLD_STILL]
         was_open = ht.active
         hold = ht.update(self._t, value, form_ok)
         if hold is not None:
@@ -674,6 +690,10 @@ class ExerciseTracker:
     def finish(self) -> ExerciseResult:
         """Close what is open and return the set's :class:`ExerciseResult`."""
         d, ev = self.d, []
+        if d.mode == "reps":
+            rep = self.reps.finish(self._t)
+            if rep is not None:
+                self._finish_rep(ev, rep)
         if d.mode == "hold":
             hold = self.holds.finish(self._t)
             if hold is not None:
