@@ -241,6 +241,12 @@ def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float
     return math.degrees(math.acos(max(-1.0, min(1.0, h / h0))))
 
 
+def leg_bend_diff(v: Values, b: Values, pose: PoseFrame | None) -> float:
+    """Difference of the two thighs' :func:`thigh_drop` (degrees): one thigh down and the
+    other upright is a lunge or a split squat, both down a squat. NaN unless both seen."""
+    return abs(thigh_drop(v, b, pose, "L") - thigh_drop(v, b, pose, "R"))
+
+
 def _torso_height(pose: PoseFrame | None) -> float:
     """Hip-to-shoulder height in the image (pixels, + = shoulders above), NaN if not seen."""
     xy = _seen(pose, [SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"]])
@@ -402,14 +408,11 @@ DERIVED_METRICS: dict[str, Derived] = {
     "knee_drop_out_R": lambda v, b, p: -knee_drop_planted(v, b, p, "R"),
     "thigh_drop_L": _sided(thigh_drop, "L"),
     "thigh_drop_R": _sided(thigh_drop, "R"),
-    # One thigh down, the other upright (a lunge or a split squat), not both (a squat).
-    "leg_bend_diff": lambda v, b, p: abs(thigh_drop(v, b, p, "L") - thigh_drop(v, b, p, "R")),
+    "leg_bend_diff": leg_bend_diff,
     "hip_shift": lambda v, b, p: hip_shift(p),
     # The same while the trunk is upright (a lunge); a hinge's trunk tips forward, and a
     # deadlift's bent, uneven-looking legs at an angle are no lunge.
-    "leg_bend_diff_upright": lambda v, b, p: _upright(
-        v, abs(thigh_drop(v, b, p, "L") - thigh_drop(v, b, p, "R"))
-    ),
+    "leg_bend_diff_upright": lambda v, b, p: _upright(v, leg_bend_diff(v, b, p)),
     "hip_shift_upright": lambda v, b, p: _upright(v, hip_shift(p)),
     "squat_depth": squat_depth,
     # The trunk's lean from vertical in the image, whatever the view: sideways seen from
