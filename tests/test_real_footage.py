@@ -44,6 +44,7 @@ def test_a_side_view_squat_is_counted_with_its_depth_and_no_valgus_verdict():
     assert all(r["peak_value"] > 60 for r in res["reps"])  # deep squats
     # The valgus checks are not measurable from the side: skipped, never a verdict.
     assert all(r["form"]["valgus_left"]["pass"] is None for r in res["reps"])
+    assert res["asymmetry"] is None  # no left/right valgus number either
     assert not any("Face the camera" in (s.setup_problems or []) for s in states)
 
 

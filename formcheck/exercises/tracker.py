@@ -245,7 +245,10 @@ class ExerciseTracker:
             self._peak = max(self._peak, value)
         if self.d.asym_metric:
             for code, name in SIDE_NAMES.items():
-                x = v.get(self.d.metric_for(self.d.asym_metric, code), math.nan)
+                metric = self.d.metric_for(self.d.asym_metric, code)
+                x = v.get(metric, math.nan)
+                if self._flags and is_reliable(self._flags, metric) is False:
+                    continue  # not measurable from this camera angle: no left/right number
                 if not math.isnan(x):
                     self._asym[name] = max(self._asym.get(name, -math.inf), x)
 
