@@ -21,7 +21,10 @@ def test_derived_metrics_map_to_what_they_are_measured_from() -> None:
     assert base_metrics("knee_drop_mean") == ["knee_drop_L", "knee_drop_R"]
     assert base_metrics("twist_for_R") == ["trunk_twist"]
     assert base_metrics("pelvis_rotation") == ["pelvis_yaw"]
-    assert base_metrics("hinge_or_squat") == ["trunk_inclination"]
+    # The hinge's depth also reads from the trunk's shrinking height, in any view: no flag
+    # (like the squat's depth, a 2D landmark position).
+    assert base_metrics("hinge_or_squat") == []
+    assert base_metrics("squat_depth") == []
     assert base_metrics("knee_flexion_L") == ["knee_flexion_L"]  # a catalogue metric itself
     assert base_metrics("squat_depth") == []  # 2D landmark heights: no flag
 
