@@ -376,7 +376,9 @@ TALL_KNEE_BELOW = 0.45
 
 
 def standing_tall(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
-    """True per frame where the body clearly stands upright (see :data:`TALL_TORSO_HIPS`).
+    """True per frame where a body :func:`estimate_position` calls "standing" has the
+    shape of one standing upright (see :data:`TALL_TORSO_HIPS`); the caller checks the
+    position label.
 
     Used to refuse exercises done lying on the back, whose end-on camera makes
     :func:`estimate_position` read "standing" too.
@@ -387,6 +389,5 @@ def standing_tall(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
         knee_below = (0.5 * (xy[..., KNEE["L"], 1] + xy[..., KNEE["R"], 1]) - hip_y) / tl
         hips = np.linalg.norm(xy[..., HIP["L"], :] - xy[..., HIP["R"], :], axis=-1)
         torso_hips = tl / hips
-    pos = estimate_position(xy, vis)
-    return (pos == "standing") & (torso_hips >= TALL_TORSO_HIPS) & (knee_below >= TALL_KNEE_BELOW)
+    return (torso_hips >= TALL_TORSO_HIPS) & (knee_below >= TALL_KNEE_BELOW)
 

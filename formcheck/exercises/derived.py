@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from formcheck.geometry import FRONT_WIDTH_RATIO, body_width_ratio
+from formcheck.geometry import FRONT_WIDTH_RATIO, body_width_ratio, torso_length
 from formcheck.landmarks import (
     ANKLE,
     FOOT,
@@ -288,9 +288,7 @@ def hip_shift(pose: PoseFrame | None) -> float:
     xy = _seen(pose, idx)
     if xy is None:
         return _NAN
-    torso = float(np.linalg.norm(
-        0.5 * (xy[SHOULDER["L"]] + xy[SHOULDER["R"]]) - 0.5 * (xy[HIP["L"]] + xy[HIP["R"]])
-    ))  # fmt: skip
+    torso = float(torso_length(xy[None], np.asarray(pose.vis)[None])[0])
     half = 0.5 * abs(xy[ANKLE["L"], 0] - xy[ANKLE["R"], 0])
     if torso <= 1e-6 or 2 * half < HIP_SHIFT_MIN_STANCE * torso:
         return _NAN
