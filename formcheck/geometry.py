@@ -339,6 +339,12 @@ def estimate_view(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = No
     return view
 
 
+#: Trunk inclination range (deg) of a body bent over on its feet (see estimate_position);
+#: a plank or a push-up is flatter.
+BENT_OVER_MIN = 45.0
+BENT_OVER_MAX = 80.0
+
+
 def estimate_position(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Body position per frame: standing / seated / lying / quadruped / unknown.
 
@@ -360,8 +366,15 @@ def estimate_position(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
     pos[upright & (ankle_below <= 1.1)] = "seated"
     pos[flat & (knee_below > 0.5) & (wrist_below > 0.5)] = "quadruped"
     pos[flat & ~((knee_below > 0.5) & (wrist_below > 0.5))] = "lying"
-    # Hinging forward while standing: trunk tilted but ankles far below the hips.
+    # Hinging forward while standing: trunk tilted but ankles far below the hips, or bent
+    # over on the feet with the arms hanging (a deadlift's bottom from the side: knees near
+    # hip height, ankles 0.5-0.9 torso lengths below; on all fours the knees are lower).
     pos[flat & (ankle_below > 1.3)] = "standing"
+    bent_over = (
+        (incl >= BENT_OVER_MIN) & (incl < BENT_OVER_MAX) & (wrist_below > 0.7)
+        & (ankle_below > 0.5) & (knee_below < 0.5)
+    )  # fmt: skip
+    pos[bent_over] = "standing"
     pos[np.isnan(tl) | np.isnan(incl)] = "unknown"
     return pos
 

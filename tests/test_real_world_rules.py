@@ -133,3 +133,117 @@ def test_a_selfie_video_counts_the_persons_own_side(tmp_path):
 
     assert sides(mirrored=True) == {"right": 3}
     assert sides(mirrored=False) == {"left": 3}  # what the mirror image shows
+
+
+# ----------------------------------------------------------- deadlifts, turning steps, phones
+
+
+def _pos(points: dict[int, tuple[float, float]]) -> str:
+    from formcheck.geometry import estimate_position
+
+    pf = stick_pose(0, 0.0, {**points, 15: points[15], 16: points[15]})
+    return str(estimate_position(np.asarray(pf.xy)[None], np.asarray(pf.vis)[None])[0])
+
+
+def _side_body(sh, hip, knee, ankle, wrist) -> dict[int, tuple[float, float]]:
+    """Both sides of a body seen side-on (the far side 3 px behind)."""
+    pts = {}
+    pairs = ((11, 12), (23, 24), (25, 26), (27, 28))
+    for (a, b), p in zip(pairs, (sh, hip, knee, ankle), strict=True):
+        pts[a], pts[b] = p, (p[0] - 3, p[1])
+    pts[15] = wrist
+    return pts
+
+
+def test_a_body_bent_over_on_its_feet_stands_and_all_fours_and_lying_do_not():
+    # A deadlift's bottom from the side (mattiolato_deadlift_outdoor_side): trunk 66 deg
+    # forward, knees near hip height, ankles below, arms hanging. It used to read "lying",
+    # so the hinge asked the lifter to "Stand up" at the bottom of every rep.
+    deadlift = _side_body((380, 215), (300, 250), (340, 255), (320, 330), (375, 310))
+    assert _pos(deadlift) == "standing"
+    fours = _side_body((420, 250), (300, 250), (300, 350), (200, 350), (420, 350))
+    assert _pos(fours) == "quadruped"
+    lying = _side_body((420, 300), (300, 300), (220, 260), (150, 300), (330, 300))
+    assert _pos(lying) == "lying"
+    plank = _side_body((420, 230), (300, 255), (220, 270), (150, 290), (420, 330))
+    assert _pos(plank) != "standing"  # a push-up's plank is flatter than a hinge
+
+
+def test_a_side_lunge_needs_one_straight_leg_and_one_bent_one():
+    from formcheck.exercises.derived import side_lunge_shift
+
+    over_a_foot = _standing(420.0)
+    assert hip_shift(over_a_foot) > 0.7
+    lunge = {"knee_flexion_L": 3.0, "knee_flexion_R": 62.0}  # nowva_lateral_lunge_front
+    assert side_lunge_shift(lunge, over_a_foot) == hip_shift(over_a_foot)
+    # A deadlift at an angle: both knees bent, hips pushed back read as a sideways shift.
+    deadlift = {"knee_flexion_L": 96.0, "knee_flexion_R": 79.0}
+    assert side_lunge_shift(deadlift, over_a_foot) == 0.0
+    assert math.isnan(side_lunge_shift({"knee_flexion_L": 3.0}, over_a_foot))
+
+
+def _side_squat(i: int, t: float, thigh: float, scale: float) -> PoseFrame:
+    """A squat seen side-on: thigh ``thigh`` deg from vertical, shank tilted half as much,
+    the body ``scale`` times its far size (closer to the camera when larger)."""
+    seg = 100.0 * scale
+    ankle = np.array([300.0, 700.0])
+    knee = ankle + seg * np.array([math.sin(math.radians(thigh / 2)),
+                                   -math.cos(math.radians(thigh / 2))])  # fmt: skip
+    hip = knee + seg * np.array([-math.sin(math.radians(thigh)), -math.cos(math.radians(thigh))])
+    sh = hip + np.array([0.3 * seg, -1.5 * seg])
+    pts = _side_body(tuple(sh), tuple(hip), tuple(knee), tuple(ankle), tuple(sh + (0, seg)))
+    pts[16] = pts[15]
+    for k, dx in ((29, -10), (30, -13), (31, 25), (32, 22)):
+        pts[k] = (ankle[0] + dx * scale, ankle[1] + 5)
+    return stick_pose(i, t, pts, width=640, height=720)
+
+
+def _phone_moved_back(restand: bool, monkeypatch) -> list:
+    """Set-up settles with the person close (a phone propped up, then stepped away from):
+    the standing thigh height is 1.5 times what it is after; then two squats."""
+    import formcheck.exercises.baseline as baseline
+    from formcheck.exercises import ExerciseTracker
+    from formcheck.metrics import frame_metrics
+
+    if not restand:
+        monkeypatch.setattr(baseline, "WRONG_STANDING_S", math.inf)
+    tr = ExerciseTracker(get_exercise("squat_valgus"), lookback=True)
+    for i in range(int(9.0 * 30)):
+        t = i / 30
+        thigh = max((80 * math.sin(math.pi * (t - s) / 2) for s in (3.5, 6.5)
+                     if 0 <= t - s <= 2), default=0.0)  # fmt: skip
+        tr.update(frame_metrics(_side_squat(i, t, thigh, 1.5 if t < 1.0 else 1.0)))
+    return [r for r in tr.finish().reps if r.counted]
+
+
+def test_a_standing_height_taken_too_close_is_taken_again_from_straight_legs(monkeypatch):
+    # squat/bedroom_side_portrait: the phone was set down at close range, so standing read
+    # 37 degrees deep, the first "rep" never ended and the two real ones merged.
+    reps = _phone_moved_back(True, monkeypatch)
+    assert len(reps) == 2 and all(r.start_s > 3.0 for r in reps)
+    assert len(_phone_moved_back(False, monkeypatch)) == 0
+
+
+def test_a_clip_that_starts_on_the_way_down_counts_its_first_hinge(monkeypatch):
+    # ours_other/mattiolato_deadlift_outdoor_side: 45 deg hinged at the first frame, at the
+    # bottom (here 80) by 0.3 s, up by 2.4 s, then down again as the clip ends. The rest is
+    # taken from the first frames before they run, so the first one starts from rest.
+    import formcheck.exercises.tracker as tracker
+
+    ex = get_exercise("hip_hinge_rotation")
+    s = Script(view="side", position="standing", noise=0.2,
+               base={"trunk_inclination": 5.0, "knee_flexion_L": 10.0, "knee_flexion_R": 10.0})
+    s.seg(0.3, trunk_inclination=(45.0, 80.0)).seg(1.5, trunk_inclination=80.0)
+    s.seg(0.6, trunk_inclination=(80.0, 5.0)).seg(1.2).seg(1.2, trunk_inclination=(5.0, 80.0))
+    # fmt: skip
+
+    def counted() -> list:
+        tr = tracker.ExerciseTracker(ex, lookback=True)  # (no feet: the side is not known)
+        for f in s.frames():
+            tr.update(f)
+        return [r for r in tr.finish().reps if r.counted]
+
+    reps = counted()
+    assert len(reps) == 1 and reps[0].start_s < 0.5 and reps[0].peak_value > 75
+    monkeypatch.setattr(tracker, "REST_FRAMES", 0)  # rest taken only as the frames run
+    assert counted() == []

@@ -17,7 +17,9 @@ closer to the camera between sets does not skew the planted-ankle knee drop or
 the squat depth. A hidden ankle is never followed: only an ankle seen clearly
 (visibility 0.8) under an upright shank. The standing thigh and trunk heights also jump
 up at once to one seen at rest that is 1.5 times as tall (the set began at the bottom of a
-squat).
+squat). A thigh that reads well dropped while its knee is straight, seen side-on or at an
+angle, for a second, is standing too: its standing height was taken wrong (a phone moved
+up close while the set-up settled) and is taken again (:meth:`Baseline.restand`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ REANCHOR_MIN_VIS = 0.8
 REANCHOR_MAX_THIGH = 15.0
 #: A standing height this many times the baseline's replaces it at once (see reanchor).
 REBASE_TALLER = 1.5
+#: Straight-leg re-base (see :meth:`Baseline.restand`): a leg seen side-on or at an angle
+#: with a 2D knee flexion under STRAIGHT_KNEE (deg) whose thigh reads at least
+#: WRONG_STANDING_DROP (deg) dropped, for WRONG_STANDING_S seconds. Real squats at the
+#: bottom read 60-120 of knee flexion side-on; the 2D knee angle seen from the front reads
+#: little in a squat, so front views are skipped.
+STRAIGHT_KNEE = 12.0
+WRONG_STANDING_DROP = 18.0
+WRONG_STANDING_S = 1.0
 #: Re-anchor the shoulder width only while the shoulder line is this close to its start (deg).
 REANCHOR_MAX_TURN = 8.0
 
@@ -62,6 +72,7 @@ class Baseline:
         self._buf: dict[str, deque[float]] = {}
         self._rest_buf: dict[str, deque[float]] = {}
         self._first_ok = True
+        self._straight_since: dict[str, float] = {}  # leg -> since when straight, dropped
 
     @property
     def fixed(self) -> bool:
@@ -151,6 +162,32 @@ class Baseline:
             x = now.get(k, -math.inf)
             if k in self.values and x > 0 and x > REBASE_TALLER * self.values[k]:
                 self.values[k] = x
+
+    def restand(self, fm: FrameMetrics, v: dict[str, float]) -> bool:
+        """Take a leg's standing thigh height again when it reads dropped while straight
+        (see the module docstring); True when one was just taken (a rep under way was not
+        one).
+
+        ``v`` is the frame's metrics with the derived ones; call on every frame after the
+        setup has passed.
+        """
+        if not self.fixed or fm.pose is None or fm.view == "front":
+            return False  # front views neither confirm nor break a leg's run
+        taken = False
+        for s in ("L", "R"):
+            k, d = v.get(f"knee_flexion_{s}", math.nan), v.get(f"thigh_drop_{s}", math.nan)
+            if math.isnan(k) or math.isnan(d):
+                continue  # hidden this frame: neither confirms nor breaks
+            if not (k <= STRAIGHT_KNEE and d >= WRONG_STANDING_DROP):
+                self._straight_since.pop(s, None)
+                continue
+            since = self._straight_since.setdefault(s, fm.t_s)
+            h = pose_baseline(fm.pose).get(f"thigh_dy_{s}", math.nan)
+            if fm.t_s - since >= WRONG_STANDING_S - 1e-9 and h > 0:
+                self.values[f"thigh_dy_{s}"] = h
+                self._straight_since.pop(s)
+                taken = True
+        return taken
 
     def _follow(self, now: dict[str, float], keys: tuple[str, ...]) -> None:
         for k in keys:

@@ -17,8 +17,9 @@ _FACE = "Face the camera"
 #: A rep with one leg bent and the other not is a lunge or a split squat, not a squat or a
 #: hinge: not counted (degrees between the legs, ``leg_bend_diff``).
 LUNGE_THIGH_DIFF = 50.0
-#: ... and one with the hips moved sideways over one foot is a side lunge (``hip_shift``:
-#: 0 = centred between the feet, 1 = over a foot; squats stay under 0.3).
+#: ... and one with the hips moved sideways over a bent leg, the other straight, is a side
+#: lunge (``side_lunge_shift``: 0 = centred between the feet, 1 = over a foot; squats stay
+#: under 0.3).
 SIDE_LUNGE_SHIFT = 0.4
 LUNGE_CUE = "That looked like a lunge: keep both feet side by side and bend both legs"
 _HINGE_NOT_LUNGE = "That looked like a lunge: hinge forward from your hips, knees soft"
@@ -268,7 +269,7 @@ HIP_HINGE_ROTATION = ExerciseDef(
         ),
         FormRule(
             "not_a_side_lunge",
-            "hip_shift_upright",
+            "side_lunge_shift_upright",
             _HINGE_NOT_LUNGE,
             max=SIDE_LUNGE_SHIFT,
             when="whole",
@@ -397,7 +398,7 @@ SQUAT_VALGUS = ExerciseDef(
         ),
         FormRule(
             "hips_centred",
-            "hip_shift",
+            "side_lunge_shift",
             LUNGE_CUE,
             max=SIDE_LUNGE_SHIFT,
             when="whole",

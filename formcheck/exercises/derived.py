@@ -296,6 +296,28 @@ def hip_shift(pose: PoseFrame | None) -> float:
     return abs(hip_x - 0.5 * (xy[ANKLE["L"], 0] + xy[ANKLE["R"], 0])) / half
 
 
+#: A side lunge bends one knee and keeps the other nearly straight (2D knee flexion, deg):
+#: a lateral lunge filmed from the front read 0-5 on the straight leg and 60-70 on the
+#: bent one, a step turning toward the camera 1-10 and 23-30 (0.3 s). A deadlift seen at
+#: an angle bends both (40-110; up to 30 apart), or passes through 14 and 36 for a frame
+#: or two on its way, while its hips, pushed back, look shifted sideways. (25 missed the
+#: turning step; 15-20 all keep the real deadlifts.)
+SIDE_LUNGE_STRAIGHT = 15.0
+SIDE_LUNGE_BEND_DIFF = 18.0
+
+
+def side_lunge_shift(v: Values, pose: PoseFrame | None) -> float:
+    """:func:`hip_shift` while one knee is straight and the other bent (a side lunge's
+    legs: :data:`SIDE_LUNGE_STRAIGHT`, :data:`SIDE_LUNGE_BEND_DIFF` more), else 0; NaN
+    where the shift or either knee cannot be read."""
+    shift = hip_shift(pose)
+    kl, kr = _get(v, "knee_flexion_L"), _get(v, "knee_flexion_R")
+    if math.isnan(shift) or math.isnan(kl) or math.isnan(kr):
+        return _NAN
+    lo, hi = min(kl, kr), max(kl, kr)
+    return shift if lo <= SIDE_LUNGE_STRAIGHT and hi - lo >= SIDE_LUNGE_BEND_DIFF else 0.0
+
+
 def squat_depth(v: Values, b: Values, pose: PoseFrame | None) -> float:
     """Mean :func:`thigh_drop` of the legs seen (both from the front; from the side the far
     leg is often hidden, and the near one alone gives the depth). Without landmarks, the
@@ -408,10 +430,11 @@ DERIVED_METRICS: dict[str, Derived] = {
     "thigh_drop_R": _sided(thigh_drop, "R"),
     "leg_bend_diff": leg_bend_diff,
     "hip_shift": lambda v, b, p: hip_shift(p),
+    "side_lunge_shift": lambda v, b, p: side_lunge_shift(v, p),
     # The same while the trunk is upright (a lunge); a hinge's trunk tips forward, and a
     # deadlift's bent, uneven-looking legs at an angle are no lunge.
     "leg_bend_diff_upright": lambda v, b, p: _upright(v, leg_bend_diff(v, b, p)),
-    "hip_shift_upright": lambda v, b, p: _upright(v, hip_shift(p)),
+    "side_lunge_shift_upright": lambda v, b, p: _upright(v, side_lunge_shift(v, p)),
     "squat_depth": squat_depth,
     # The trunk's lean from vertical in the image, whatever the view: sideways seen from
     # the front, forward seen from the side ("Stand up straight" means both). Unlike the

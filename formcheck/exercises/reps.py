@@ -152,6 +152,14 @@ class RepCounter:
             return None
         return self._end(self._last_valid_t if self._last_valid_t is not None else t)
 
+    def cancel(self) -> None:
+        """Drop the rep under way, if any, uncounted and unreported (its baseline was
+        wrong); the next rep starts from rest again."""
+        if self.in_rep:
+            self.state = "idle"
+            self._hold_start = self._hold_last = None
+            self._hold_best = 0.0
+
     def _settled(self) -> bool:
         return settled(self._recent, self.cfg.settle_rate)
 

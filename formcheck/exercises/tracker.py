@@ -32,7 +32,7 @@ from typing import Any
 
 from formcheck.confidence import is_reliable
 from formcheck.exercises import cues as cuetext
-from formcheck.exercises.baseline import Baseline
+from formcheck.exercises.baseline import REST_FRAMES, Baseline
 from formcheck.exercises.circles import CircleConfig, CircleCounter
 from formcheck.exercises.cues import CueLimiter
 from formcheck.exercises.derived import with_derived
@@ -153,6 +153,8 @@ class ExerciseTracker:
     # ------------------------------------------------------------------ helpers
 
     def _side_key(self, s: str | None) -> str:
+        """Rest key of leg ``s``: "both", else the fixed side's, else ``s``'s (left when
+        the leg is not known: a shared primary like the hinge's still counts)."""
         if self.d.sides == "both":
             return "both"
         if self.fixed is not None:
@@ -594,7 +596,16 @@ class ExerciseTracker:
         return raw if self.metrics == "raw" and raw else fm.values
 
     def _replay(self, frames: list[FrameMetrics], st, ev: list[Event]) -> None:
-        """Run the settle-time ``frames`` through the engine as if the setup had passed."""
+        """Run the settle-time ``frames`` through the engine as if the setup had passed.
+
+        The rest value comes from the first of them; it is captured before they run, so
+        that they count from it (a clip that starts as the person goes down begins at rest,
+        not mid-rep).
+        """
+        if self.d.rest_relative:
+            for old in frames[:REST_FRAMES]:
+                v = with_derived(self._source(old), self.base.values, old.pose)
+                self.base.rest_offset(v, self._side_key(self._pick(v)[0]), True)
         prev = frames[0].t_s if frames else self._t
         for old in frames:
             self._t = old.t_s
@@ -608,10 +619,13 @@ class ExerciseTracker:
         d = self.d
         self._flags = fm.reliable
         v = with_derived(src, self.base.values, fm.pose)
+        if st.ok and d.mode == "reps" and self.base.restand(fm, v):
+            self.reps.cancel()  # the standing thigh height was wrong: so was that "rep"
+            v = with_derived(src, self.base.values, fm.pose)
         s, value, metric = self._pick(v)
         if not st.ok:
             value = math.nan
-        rest = self.base.rest_offset(v, self._side_key(s) if s else "both", st.ok)
+        rest = self.base.rest_offset(v, self._side_key(s), st.ok)
         shown = value
         value = value - rest
         if d.mode == "reps":
