@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
+from formcheck.camera import CameraCheck
 from formcheck.confidence import (
     NOT_MEASURABLE,
     is_reliable,
@@ -406,6 +407,7 @@ def analyze_video(
         raise VideoError(f"cannot create output folder {out}: {e.strerror}") from None
     t_start = time.perf_counter()
     summary = RunningSummary()
+    camera = CameraCheck()
     try:
         sink = CsvSink(out / "frames.csv")
     except BaseException:
@@ -467,6 +469,8 @@ def analyze_video(
             pf = proc.process(item.rgb, item.t_s, item.index)
             fm = pf.metrics
             summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values, fm.reliable)
+            if fm.detected:
+                camera.add(pf.pose, fm.position, fm.values)
             sink.write(csv_row(pf))
             if encoder:
                 _put(out_q, (item, pf), write_error)
@@ -544,6 +548,7 @@ def analyze_video(
         )
     if n == 1:
         warnings.append("the video has a single frame: nothing can be counted or timed")
+    warnings += camera.notes(frame_part["views"])
     if warnings:
         report["warnings"] = warnings
     write_json(out / "report.json", report)

@@ -75,3 +75,51 @@ def test_a_standing_person_is_asked_to_lie_down_for_knee_to_knee():
     assert count(res) == 0
     assert res["setup_problems"].get(cue, 0) > 10  # most of the 20 s clip
     assert sum(s.phase == "setup" for s in states) > 0.8 * len(states)
+
+
+def _tilted(frames: list, deg: float) -> list:
+    """The recorded landmarks as a phone rolled ``deg`` degrees would have seen them."""
+    import dataclasses
+    import math
+
+    import numpy as np
+
+    a = math.radians(deg)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    out = []
+    for f in frames:
+        if f.xy is not None:
+            c = np.array([f.width / 2, f.height / 2])
+            f = dataclasses.replace(f, xy=(np.asarray(f.xy) - c) @ rot.T + c)
+        out.append(f)
+    return out
+
+
+@pytest.mark.parametrize("deg", [0.0, 15.0, -15.0])
+def test_a_tilted_phone_still_counts_and_is_named(deg):
+    from formcheck.camera import CameraCheck
+
+    frames = _tilted(load_frames(DATA / "squatanalysis_squat_side.npz"), deg)
+    proc = FrameProcessor(exercise_id="squat_valgus", pose=ReplayPose(frames), lookback=True)
+    cam = CameraCheck()
+    for f in frames:
+        pf = proc.process(None, f.t_s, f.index)
+        if pf.metrics.detected:
+            cam.add(pf.pose, pf.metrics.position, pf.metrics.values)
+    assert count(proc.finish()) == 2
+    notes = cam.notes({"side": 1.0})
+    if deg == 0.0:
+        assert notes == [] and abs(cam.tilt_deg) < 5  # people stand within a few degrees
+    else:
+        assert cam.tilt_deg == pytest.approx(deg + 3.0, abs=4)  # (it leans 3 upright)
+        assert len(notes) == 1 and "tilted by about" in notes[0]
+
+
+def test_a_camera_between_front_and_side_is_named_as_borderline():
+    from formcheck.camera import CameraCheck
+
+    # squat/bedroom_side_portrait (a steep oblique, ~65 deg): 61% of its frames "other".
+    notes = CameraCheck().notes({"other": 0.61, "side": 0.3, "front": 0.09})
+    assert len(notes) == 1 and "61%" in notes[0] and "between front-on and side-on" in notes[0]
+    # squat/bluewall_side_3reps (side-on, turning at the end): 33%, no note.
+    assert CameraCheck().notes({"other": 0.33, "side": 0.67}) == []
