@@ -117,6 +117,12 @@ UNUSABLE: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The two knees' FPPA this far apart (deg) in one frame is no knee position but a camera
+#: at an angle to a deep squat: real clips read 85-130 apart there (one knee 40 "in", the
+#: other 50 "out"), while real squats square to the camera, clean or not, stay within 30.
+FPPA_MAX_SPREAD = 60.0
+
+
 def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.ndarray,
                 ctx: str = "", corrected: set[str] | None = None) -> dict[str, bool]:  # fmt: skip
     """Per metric: can the value be trusted in this frame?
@@ -127,9 +133,10 @@ def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.nda
     from the side: "not measurable from this camera angle"), and for the knee/ankle
     separation ratio when the thighs point at the camera (lying, filmed from the feet:
     MediaPipe puts the knees mid-shin) unless a correction model applied; where the
-    metric is degenerate in this camera context (:data:`UNUSABLE`); and where the raw
+    metric is degenerate in this camera context (:data:`UNUSABLE`); where the raw
     value is known to be biased in this camera context (:data:`BIASED_RAW`) and no
-    correction was applied.
+    correction was applied; and for both knees' FPPA when they read implausibly far apart
+    (:data:`FPPA_MAX_SPREAD`).
     """
     corrected = corrected or set()
     out = {}
@@ -149,4 +156,7 @@ def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.nda
         if ok and ctx in BIASED_RAW.get(base, ()) and name not in corrected:
             ok = False
         out[name] = ok
+    fppa = [values.get(f"knee_valgus_{s}", math.nan) for s in ("L", "R")]
+    if all(math.isfinite(x) for x in fppa) and abs(fppa[0] - fppa[1]) > FPPA_MAX_SPREAD:
+        out["knee_valgus_L"] = out["knee_valgus_R"] = False
     return out
