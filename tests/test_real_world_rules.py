@@ -247,3 +247,22 @@ def test_a_clip_that_starts_on_the_way_down_counts_its_first_hinge(monkeypatch):
     assert len(reps) == 1 and reps[0].start_s < 0.5 and reps[0].peak_value > 75
     monkeypatch.setattr(tracker, "REST_FRAMES", 0)  # rest taken only as the frames run
     assert counted() == []
+
+
+def test_knees_read_implausibly_far_apart_are_no_valgus_verdict():
+    from exercise_fixtures import squat_front_pose
+
+    from formcheck.metrics import reliability
+
+    pf = squat_front_pose(0, 0.0, 60.0)
+    xy, vis = np.asarray(pf.xy), np.asarray(pf.vis)
+
+    def flags(left: float, right: float) -> tuple[bool, bool]:
+        f = reliability({"knee_valgus_L": left, "knee_valgus_R": right}, "front", xy, vis,
+                        "front/standing")  # fmt: skip
+        return f["knee_valgus_L"], f["knee_valgus_R"]
+
+    # squat/tiktok_goblet_midstart, 15-20 deg off-axis: one knee 41 "in", the other 50 "out".
+    assert flags(-49.6, 40.9) == (False, False)
+    assert flags(18.0, 22.0) == (True, True)  # a real cave on both knees is still read
+    assert flags(-27.0, -36.0) == (True, True)  # a clean real squat, knees pushed out
