@@ -1,7 +1,7 @@
 """formcheck in the browser: ``streamlit run streamlit_app.py``.
 
 Three pages: Upload (and sample clips), Live (webcam), History. The pages live
-in ``formcheck/app_pages.py``; this file only sets up and dispatches.
+in ``formcheck/app/pages.py``; this file only sets up and dispatches.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import logging
 
 import streamlit as st
 
-from formcheck.app_live import PAGE_KEY, PREV_PAGE_KEY
-from formcheck.app_pages import PAGES, history_page, live_page, upload_page
+from formcheck.app.live_page import PAGE_KEY, PREV_PAGE_KEY
+from formcheck.app.pages import PAGES, history_page, live_page, upload_page
 
 st.set_page_config(page_title="formcheck", page_icon="🦵", layout="wide")
 

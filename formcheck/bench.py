@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from formcheck.pose import PoseEstimator
+from formcheck.pose.estimator import PoseEstimator
 from formcheck.session import PROCESS_MAX_SIDE, analyze_video
 from formcheck.video import iter_frames
 

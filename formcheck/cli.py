@@ -90,7 +90,7 @@ def _summary_lines(report: dict) -> list[str]:
     res = report.get("result")
     if res:
         try:
-            from formcheck.summary import summary_lines
+            from formcheck.outputs.summary import summary_lines
 
             lines += summary_lines(res)
         except ImportError:  # pragma: no cover - engine summary not available

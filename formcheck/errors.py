@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def user_message(exc: BaseException) -> str | None:
     """A one-line message for an expected failure, or None for a real bug."""
-    from formcheck.pose import PoseModelError
+    from formcheck.pose.estimator import PoseModelError
     from formcheck.session import AnalysisCancelled
     from formcheck.video import VideoError
 

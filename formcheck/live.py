@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from formcheck import __version__
-from formcheck.report import SCHEMA
+from formcheck.outputs.report import SCHEMA
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
-from formcheck.camera import CameraCheck
-from formcheck.confidence import (
+from formcheck.measure.camera import CameraCheck
+from formcheck.measure.confidence import (
     NOT_MEASURABLE,
     is_reliable,
     mark_depths,
@@ -31,13 +31,13 @@ from formcheck.confidence import (
     used_metrics,
     worked_sides,
 )
-from formcheck.landmarks import FOOT, HIP, KNEE, SHOULDER, PoseFrame
-from formcheck.metrics import FrameMetrics, frame_metrics
-from formcheck.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
-from formcheck.pose import PoseEstimator
-from formcheck.report import SCHEMA, CsvSink, RunningSummary, write_json
-from formcheck.sides import SideStabilizer
-from formcheck.smoothing import PoseSmoother
+from formcheck.measure.metrics import FrameMetrics, frame_metrics
+from formcheck.outputs.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
+from formcheck.outputs.report import SCHEMA, CsvSink, RunningSummary, write_json
+from formcheck.pose.estimator import PoseEstimator
+from formcheck.pose.landmarks import FOOT, HIP, KNEE, SHOULDER, PoseFrame
+from formcheck.pose.sides import SideStabilizer
+from formcheck.pose.smoothing import PoseSmoother
 from formcheck.video import Frame, FrameReader, VideoError, VideoInfo, VideoWriter, probe
 
 #: Frames larger than this (longer side, pixels) are downscaled once after decoding;
@@ -150,7 +150,7 @@ def exercise_rule_metrics(exercise) -> list[str]:
 
 def _expand_sides(name: str) -> list[str]:
     """Concrete metric names for a (possibly templated, ``{side}``/``{other}``) name."""
-    from formcheck.geometry import METRICS
+    from formcheck.measure.geometry import METRICS
 
     if "{side}" in name or "{other}" in name:
         pairs = (("L", "R"), ("R", "L"))
@@ -178,7 +178,7 @@ class FrameProcessor:
     ``exercise_id`` None means metrics only. ``settings`` overrides the
     exercise's thresholds (validated by the exercise definition). ``pose`` is any
     object with ``detect(rgb, t_s, index)`` (default: a new :class:`PoseEstimator`;
-    :class:`~formcheck.pose_record.ReplayPose` replays recorded landmarks).
+    :class:`~formcheck.pose.record.ReplayPose` replays recorded landmarks).
     ``mirrored``: the frames are a mirror image (a selfie video); they are flipped
     back before anything else, so left and right are the person's own and the
     annotated frames read the right way round. ``lookback``: a file, not a live

@@ -100,7 +100,7 @@ def main() -> int:
 
     clip = args.clip
     if clip is None:
-        cands = [*sorted((ROOT / "sample_videos").glob("*.mp4")),
+        cands = [*sorted((ROOT / "formcheck/data/samples").glob("*.mp4")),
                  Path("/work/shared/footage/squatanalysis_squat_side.mp4")]  # fmt: skip
         clip = next(c for c in cands if c.exists())
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,7 @@ threads. Bounded: stops after ``--minutes`` whatever the counts. Exit status 1
 if RSS grew by more than ``--max-growth-mb`` or fds/threads grew between the
 first and the last third of a phase.
 
-    python scripts/soak.py [--clip sample_videos/squat_valgus__good.mp4] [--runs 30]
+    python scripts/soak.py [--clip formcheck/data/samples/squat_valgus__good.mp4] [--runs 30]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLES_DIR = ROOT / "formcheck" / "data" / "samples"
 
 
 def rss_mb() -> float:
@@ -102,7 +103,7 @@ def flat(log: list, phase: str, max_growth_mb: float) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--clip", default=str(ROOT / "sample_videos" / "squat_valgus__good.mp4"))
+    ap.add_argument("--clip", default=str(SAMPLES_DIR / "squat_valgus__good.mp4"))
     ap.add_argument("--runs", type=int, default=30, help="file analyses")
     ap.add_argument("--frames", type=int, default=40, help="frames per file analysis")
     ap.add_argument("--live-frames", type=int, default=6000, help="frames sent to live")

@@ -142,7 +142,7 @@ def wait_text(page, text: str, timeout_ms: int = 60000) -> None:
 
 def sample_clip() -> Path | None:
     """A clip to test with: a sample video if present, else the shared footage."""
-    for folder in (ROOT / "sample_videos", ROOT.parent / "shared" / "footage"):
+    for folder in (ROOT / "formcheck/data/samples", ROOT.parent / "shared" / "footage"):
         clips = sorted(folder.glob("*.mp4")) if folder.is_dir() else []
         if clips:
             return clips[0]

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FOOTAGE = SHARED / "footage"
-SAMPLES = ROOT / "sample_videos"
+SAMPLES = ROOT / "formcheck/data/samples"
 
 
 def footage(name: str) -> Path:

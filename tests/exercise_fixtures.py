@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.exercises import ExerciseDef, ExerciseResult, ExerciseTracker, TrackerState
-from formcheck.geometry import METRIC_NAMES, METRICS
-from formcheck.landmarks import PoseFrame
-from formcheck.metrics import FrameMetrics
+from formcheck.measure.geometry import METRIC_NAMES, METRICS
+from formcheck.measure.metrics import FrameMetrics
+from formcheck.pose.landmarks import PoseFrame
 
 Spec = float | tuple[float, float] | Callable[[float], float]
 

@@ -11,8 +11,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import formcheck.app_analysis as app_analysis  # noqa: E402
-from formcheck.store import Store  # noqa: E402
+import formcheck.app.analysis as app_analysis  # noqa: E402
+from formcheck.app.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -20,7 +20,7 @@ SHORT_CLIP = Path("/work/shared/footage/physioplus_bridging.mp4")
 
 
 def _short_clip() -> Path | None:
-    clips = sorted((ROOT / "sample_videos").glob("*.mp4"))
+    clips = sorted((ROOT / "formcheck/data/samples").glob("*.mp4"))
     if SHORT_CLIP.exists():
         return SHORT_CLIP
     return min(clips, key=lambda p: p.stat().st_size) if clips else None
@@ -156,7 +156,7 @@ def test_history_open_and_delete(app_env) -> None:
 
 
 def test_page_bug_shows_message_not_traceback(app_env, monkeypatch) -> None:
-    import formcheck.app_pages as pages
+    import formcheck.app.pages as pages
 
     def broken() -> None:
         raise RuntimeError("boom")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-from formcheck.app_summary import norm_side, summarize
-from formcheck.charts import (
+from formcheck.app.charts import (
     items_of,
     metric_series,
     primary_metrics,
@@ -15,7 +14,8 @@ from formcheck.charts import (
     timeline_chart,
     trend_chart,
 )
-from formcheck.store import SideStat
+from formcheck.app.store import SideStat
+from formcheck.app.summary import norm_side, summarize
 
 ROWS = [
     {"t_s": i / 10, "knee_drop_L": 10.0 + (i % 20), "knee_drop_R": math.nan,

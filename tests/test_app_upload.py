@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import formcheck.app_analysis as aa
+import formcheck.app.analysis as aa
 from formcheck.video import VideoError
 
 

@@ -28,13 +28,15 @@ if _skip:
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from formcheck.data import SAMPLES_DIR  # noqa: E402
+
 ARTIFACTS = ROOT / "test-artifacts"
 SHORT = Path("/work/shared/footage/physioplus_bridging.mp4")
 
 
 def _upload_clip() -> tuple[Path, str]:
     """(clip, exercise id): the shortest sample video, else a short shared clip."""
-    clips = sorted((ROOT / "sample_videos").glob("*__*.mp4"), key=lambda p: p.stat().st_size)
+    clips = sorted(SAMPLES_DIR.glob("*__*.mp4"), key=lambda p: p.stat().st_size)
     if clips:
         return clips[0], clips[0].stem.split("__")[0]
     if SHORT.exists():
@@ -46,8 +48,8 @@ def _camera_clip() -> tuple[Path, str | None]:
     """(clip, exercise shown in it or None) for Chromium's fake camera."""
     # Reps of a front-view squat count even when the machine is busy (a few fps).
     preferred = ["squat_valgus__good.mp4", "hip_hinge_rotation__good.mp4"]
-    clips = [ROOT / "sample_videos" / n for n in preferred]
-    clips = [c for c in clips if c.exists()] or sorted((ROOT / "sample_videos").glob("*__good.mp4"))
+    clips = [SAMPLES_DIR / n for n in preferred]
+    clips = [c for c in clips if c.exists()] or sorted(SAMPLES_DIR.glob("*__good.mp4"))
     if clips:
         return clips[0], clips[0].stem.split("__")[0]
     for c in (Path("/work/shared/footage/squatanalysis_squat_side.mp4"), SHORT):
@@ -78,7 +80,7 @@ def _select(page, label: str, option: str) -> None:
 
 
 def test_upload_shows_results_matching_analyze(env) -> None:
-    from formcheck.app_summary import summarize
+    from formcheck.app.summary import summarize
     from formcheck.exercises import get_exercise
     from formcheck.session import analyze_video
 
@@ -126,7 +128,7 @@ def test_upload_shows_results_matching_analyze(env) -> None:
 
 
 def test_live_counts_and_saves_to_history(env) -> None:
-    from formcheck.store import Store
+    from formcheck.app.store import Store
 
     before = {r.id for r in Store(env["db"]).sessions()}
     page = env["browser"].new_page(viewport={"width": 1400, "height": 1000})

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.confidence import (
+from formcheck.exercises import get_exercise
+from formcheck.measure.confidence import (
     NOT_MEASURABLE,
     base_metrics,
     is_reliable,
     not_measurable,
     used_metrics,
 )
-from formcheck.exercises import get_exercise
-from formcheck.report import RunningSummary
+from formcheck.outputs.report import RunningSummary
 
 
 def test_derived_metrics_map_to_what_they_are_measured_from() -> None:
@@ -46,7 +46,7 @@ def test_used_metrics_of_an_exercise_cover_primary_and_rules_per_side() -> None:
 def test_spine_twist_lean_cue_carries_no_side_view_flag() -> None:
     """"Stand up straight" in the spine twist reads the lean in the image from the front
     (sideways lean): it must not be listed as needing a side view, and it still cues."""
-    from formcheck.exercises.derived import with_derived
+    from formcheck.measure.derived import with_derived
 
     ex = get_exercise("standing_spine_twist")
     assert "trunk_inclination" not in used_metrics(ex)
@@ -82,7 +82,7 @@ def test_nothing_is_listed_without_a_person() -> None:
 
 
 def test_only_the_worked_side_gets_a_depth_verdict() -> None:
-    from formcheck.confidence import mark_depths
+    from formcheck.measure.confidence import mark_depths
 
     result = {"per_side": {"left": {"count": 3}, "right": {"count": 0}}}
     gone = [{"metric": "knee_drop_R"}, {"metric": "knee_drop_L"}]

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck import correction
-from formcheck.geometry import METRIC_NAMES
-from formcheck.landmarks import PoseFrame
-from formcheck.metrics import frame_metrics
+from formcheck.measure import correction
+from formcheck.measure.geometry import METRIC_NAMES
+from formcheck.measure.metrics import frame_metrics
+from formcheck.pose.landmarks import PoseFrame
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_videos"
+SAMPLES = ROOT / "formcheck/data/samples"
 
 
 def seated_pose(drop: float = 40.0, i: int = 0) -> PoseFrame:
@@ -112,9 +112,9 @@ def _sample(name: str) -> Path | None:
 
 def _run_clip(mp4: Path) -> list[PoseFrame]:
     """The app's landmark stages (pose -> SideStabilizer -> smoother) over a clip."""
-    from formcheck.pose import PoseEstimator
-    from formcheck.sides import SideStabilizer
-    from formcheck.smoothing import PoseSmoother
+    from formcheck.pose.estimator import PoseEstimator
+    from formcheck.pose.sides import SideStabilizer
+    from formcheck.pose.smoothing import PoseSmoother
     from formcheck.video import iter_frames
 
     out = []
@@ -167,8 +167,8 @@ def test_correction_improves_sample_clip(
 
 def test_seated_knee_drop_model_is_not_applied_to_a_knee_dropped_outward():
     """Outside its training domain (knee far outside the hip: ball massage) the raw value stays."""
-    from formcheck.correction import knee_lateral, outside_domain
-    from formcheck.landmarks import HIP, KNEE
+    from formcheck.measure.correction import knee_lateral, outside_domain
+    from formcheck.pose.landmarks import HIP, KNEE
 
     xy = np.zeros((33, 2))
     xy[HIP["L"]], xy[HIP["R"]] = (340.0, 300.0), (300.0, 300.0)  # front view: L on image right

@@ -19,13 +19,13 @@ from formcheck.exercises import (
     get_exercise,
 )
 from formcheck.exercises.cues import CueLimiter, hold_progress
-from formcheck.exercises.derived import DERIVED_METRICS
 from formcheck.exercises.holds import HoldConfig, HoldTimer
 from formcheck.exercises.reps import RepConfig, RepCounter
 from formcheck.exercises.setup import frame_problems
-from formcheck.geometry import METRIC_NAMES
-from formcheck.landmarks import PoseFrame
-from formcheck.metrics import FrameMetrics
+from formcheck.measure.derived import DERIVED_METRICS
+from formcheck.measure.geometry import METRIC_NAMES
+from formcheck.measure.metrics import FrameMetrics
+from formcheck.pose.landmarks import PoseFrame
 
 IDS = [
     "knee_to_knee",

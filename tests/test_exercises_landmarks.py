@@ -1,4 +1,4 @@
-"""Landmark-level runs: PoseFrame -> formcheck.metrics.frame_metrics -> tracker.
+"""Landmark-level runs: PoseFrame -> formcheck.measure.metrics.frame_metrics -> tracker.
 
 These reproduce two MediaPipe behaviours seen on the rendered clips: the hidden
 ankle dragged under a dropped knee (seated internal rotation) and the 2D knee
@@ -13,8 +13,8 @@ import pytest
 from exercise_fixtures import seated_front_pose, squat_front_pose
 
 from formcheck.exercises import ExerciseTracker, get_exercise
-from formcheck.exercises.derived import SEATED_DROP_SCALE as K
-from formcheck.metrics import frame_metrics
+from formcheck.measure.derived import SEATED_DROP_SCALE as K
+from formcheck.measure.metrics import frame_metrics
 
 FPS = 30
 
@@ -88,7 +88,7 @@ def test_spine_twist_reads_the_turn_from_the_narrowing_shoulder_line():
     """arccos(width / start width), signed by MediaPipe's 3D twist; 3D only without a pose."""
     from exercise_fixtures import stick_pose
 
-    from formcheck.exercises.derived import pose_baseline, shoulder_turn
+    from formcheck.measure.derived import pose_baseline, shoulder_turn
 
     def pose(turn_deg: float):
         half = 60.0 * math.cos(math.radians(turn_deg))
@@ -110,7 +110,7 @@ def test_uneven_knees_compare_movement_since_the_start_not_the_resting_lean():
     """Knees that rest leaning differently (an off-axis camera) and move in together are even."""
     from exercise_fixtures import stick_pose
 
-    from formcheck.exercises.derived import DERIVED_METRICS, pose_baseline
+    from formcheck.measure.derived import DERIVED_METRICS, pose_baseline
 
     def pose(tilt_l: float, tilt_r: float):
         def knee(ax: float, tilt: float, medial: float) -> tuple[float, float]:

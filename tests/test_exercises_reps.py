@@ -9,7 +9,7 @@ import pytest
 from exercise_fixtures import FRAME, Script, events_of, run
 
 from formcheck.exercises import get_exercise
-from formcheck.exercises.derived import SEATED_DROP_SCALE as K
+from formcheck.measure.derived import SEATED_DROP_SCALE as K
 
 SIR = get_exercise("seated_internal_rotation")
 # The seated primary is the planted tilt x K: a scripted knee_drop of 45 reads 45 K.

@@ -12,12 +12,12 @@ from exercise_fixtures import Script, run
 from formcheck.exercises import get_exercise
 from formcheck.exercises.baseline import REST_CLAMP, REST_FRAMES, Baseline
 from formcheck.exercises.circles import MovingSide
-from formcheck.exercises.derived import SEATED_DROP_SCALE
 from formcheck.exercises.holds import slope
 from formcheck.exercises.knee_follow import KneeFollower
 from formcheck.exercises.timed import MotionMeter, SideTimer
-from formcheck.geometry import METRIC_NAMES
-from formcheck.metrics import FrameMetrics
+from formcheck.measure.derived import SEATED_DROP_SCALE
+from formcheck.measure.geometry import METRIC_NAMES
+from formcheck.measure.metrics import FrameMetrics
 
 
 def _fm(t: float, **vals: float) -> FrameMetrics:

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from formcheck import geometry as g
-from formcheck.landmarks import ANKLE, FOOT, HEEL, HIP, KNEE, SHOULDER, WRIST
+from formcheck.measure import geometry as g
+from formcheck.pose.landmarks import ANKLE, FOOT, HEEL, HIP, KNEE, SHOULDER, WRIST
 
 
 def front_standing(valgus_deg: float = 0.0, width: float = 100.0) -> tuple[np.ndarray, np.ndarray]:

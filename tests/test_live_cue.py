@@ -1,6 +1,6 @@
 """The live view shows and speaks one cue: the same text, chosen in one place."""
 
-from formcheck.app_live import shown_cue
+from formcheck.app.live_page import shown_cue
 from formcheck.live import LiveStatus
 
 

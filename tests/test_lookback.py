@@ -13,8 +13,8 @@ import math
 from exercise_fixtures import squat_front_pose
 
 from formcheck.exercises import ExerciseTracker, get_exercise
-from formcheck.landmarks import PoseFrame
-from formcheck.metrics import frame_metrics
+from formcheck.measure.metrics import frame_metrics
+from formcheck.pose.landmarks import PoseFrame
 
 FPS = 30
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MODELS_DIR = REPO_ROOT / "models"
+MODELS_DIR = REPO_ROOT / "formcheck" / "data" / "models"
 MODEL_PATH = MODELS_DIR / "pose_landmarker_full.task"
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_SUMS = SHARED_DIR / "models" / "SHA256SUMS"

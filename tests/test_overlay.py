@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.landmarks import KNEE, PoseFrame
-from formcheck.overlay import AngleLabel, Hud, annotate
+from formcheck.outputs.overlay import AngleLabel, Hud, annotate
+from formcheck.pose.landmarks import KNEE, PoseFrame
 
 
 def _pose(vis_knee: float = 1.0) -> PoseFrame:

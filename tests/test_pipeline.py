@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, footage, make_clip
 
 from formcheck.cli import main
-from formcheck.report import read_frames_csv
+from formcheck.outputs.report import read_frames_csv
 
 
 def _segments_above(t: np.ndarray, v: np.ndarray, thr: float) -> list[tuple[float, float]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.exercises.catalogue import LUNGE_CUE
-from formcheck.pose_record import ReplayPose, load_frames, load_meta
+from formcheck.pose.record import ReplayPose, load_frames, load_meta
 from formcheck.session import FrameProcessor
 
 DATA = Path(__file__).parent / "data" / "real_landmarks"
@@ -97,7 +97,7 @@ def _tilted(frames: list, deg: float) -> list:
 
 @pytest.mark.parametrize("deg", [0.0, 15.0, -15.0])
 def test_a_tilted_phone_still_counts_and_is_named(deg):
-    from formcheck.camera import CameraCheck
+    from formcheck.measure.camera import CameraCheck
 
     frames = _tilted(load_frames(DATA / "squatanalysis_squat_side.npz"), deg)
     proc = FrameProcessor(exercise_id="squat_valgus", pose=ReplayPose(frames), lookback=True)
@@ -116,7 +116,7 @@ def test_a_tilted_phone_still_counts_and_is_named(deg):
 
 
 def test_a_camera_between_front_and_side_is_named_as_borderline():
-    from formcheck.camera import CameraCheck
+    from formcheck.measure.camera import CameraCheck
 
     # squat/bedroom_side_portrait (a steep oblique, ~65 deg): 61% of its frames "other".
     notes = CameraCheck().notes({"other": 0.61, "side": 0.3, "front": 0.09})

@@ -9,11 +9,12 @@ import math
 import numpy as np
 from exercise_fixtures import Script, run, stick_pose
 
+from formcheck.data import SAMPLES_DIR
 from formcheck.exercises import get_exercise
-from formcheck.exercises.derived import hip_shift, trunk_drop
 from formcheck.exercises.reps import RepConfig, RepCounter
 from formcheck.exercises.tracker import HOLD_STILL
-from formcheck.landmarks import PoseFrame
+from formcheck.measure.derived import hip_shift, trunk_drop
+from formcheck.pose.landmarks import PoseFrame
 from formcheck.session import FrameProcessor
 
 
@@ -117,11 +118,10 @@ def _flip_video(src, dst) -> None:
 
 
 def test_a_selfie_video_counts_the_persons_own_side(tmp_path):
-    from pathlib import Path
 
     from formcheck.session import analyze_video
 
-    sample = Path(__file__).parents[1] / "sample_videos" / "seated_internal_rotation__good.mp4"
+    sample = SAMPLES_DIR / "seated_internal_rotation__good.mp4"
     selfie = tmp_path / "selfie.mp4"
     _flip_video(sample, selfie)  # the right knee works; in the mirror image it looks left
     ex = "seated_internal_rotation"
@@ -139,7 +139,7 @@ def test_a_selfie_video_counts_the_persons_own_side(tmp_path):
 
 
 def _pos(points: dict[int, tuple[float, float]]) -> str:
-    from formcheck.geometry import estimate_position
+    from formcheck.measure.geometry import estimate_position
 
     pf = stick_pose(0, 0.0, {**points, 15: points[15], 16: points[15]})
     return str(estimate_position(np.asarray(pf.xy)[None], np.asarray(pf.vis)[None])[0])
@@ -170,7 +170,7 @@ def test_a_body_bent_over_on_its_feet_stands_and_all_fours_and_lying_do_not():
 
 
 def test_a_side_lunge_needs_one_straight_leg_and_one_bent_one():
-    from formcheck.exercises.derived import side_lunge_shift
+    from formcheck.measure.derived import side_lunge_shift
 
     over_a_foot = _standing(420.0)
     assert hip_shift(over_a_foot) > 0.7
@@ -203,7 +203,7 @@ def _phone_moved_back(restand: bool, monkeypatch) -> list:
     the standing thigh height is 1.5 times what it is after; then two squats."""
     import formcheck.exercises.baseline as baseline
     from formcheck.exercises import ExerciseTracker
-    from formcheck.metrics import frame_metrics
+    from formcheck.measure.metrics import frame_metrics
 
     if not restand:
         monkeypatch.setattr(baseline, "WRONG_STANDING_S", math.inf)
@@ -252,7 +252,7 @@ def test_a_clip_that_starts_on_the_way_down_counts_its_first_hinge(monkeypatch):
 def test_knees_read_implausibly_far_apart_are_no_valgus_verdict():
     from exercise_fixtures import squat_front_pose
 
-    from formcheck.metrics import reliability
+    from formcheck.measure.metrics import reliability
 
     pf = squat_front_pose(0, 0.0, 60.0)
     xy, vis = np.asarray(pf.xy), np.asarray(pf.vis)

@@ -1,6 +1,6 @@
 """The committed synthetic sample clips and their sidecars keep their contract.
 
-These tests need neither anny nor MediaPipe: they read ``sample_videos/*.json`` (schema
+These tests need neither anny nor MediaPipe: they read ``formcheck/data/samples/*.json`` (schema
 ``formcheck.sample/1``, written by ``tools/render_synthetic.py``) and the MP4 headers.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+SAMPLES = Path(__file__).resolve().parents[1] / "formcheck/data/samples"
 SIDECARS = sorted(SAMPLES.glob("*.json"))
 EXERCISES = {
     "knee_to_knee", "band_stretch", "ball_massage", "quadruped_band_circles",

@@ -92,7 +92,7 @@ def test_api_rejects_bad_bounds(tmp_path):
 
 def test_app_shows_the_settings_message(tmp_path):
     """The app's analysis path raises the same ValueError; the page shows user_message()."""
-    from formcheck.app_analysis import analyze_file
+    from formcheck.app.analysis import analyze_file
 
     clip = make_clip(tmp_path / "c.mp4", n=2)
     with pytest.raises(ValueError) as e:

@@ -22,8 +22,8 @@ from test_robustness_helpers import (
     write_clip,
 )
 
-import formcheck.app_analysis as aa
-from formcheck import pose as pose_mod
+import formcheck.app.analysis as aa
+from formcheck.pose import estimator as pose_mod
 from formcheck.session import analyze_video, time_bound
 from formcheck.video import VideoError, iter_frames, probe
 
@@ -215,7 +215,7 @@ def test_variable_frame_rate(tmp_path):
     p = make_clip(tmp_path / "vfr.mp4", n=len(times), times_s=times)
     rep = _analyze(p, tmp_path / "o")
     assert rep["video"]["frames_decoded"] == len(times)
-    from formcheck.report import read_frames_csv
+    from formcheck.outputs.report import read_frames_csv
 
     rows = read_frames_csv(tmp_path / "o" / "frames.csv")
     assert [r["t_s"] for r in rows] == pytest.approx(times, abs=0.002)

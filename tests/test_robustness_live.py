@@ -15,8 +15,8 @@ import pytest
 from conftest import SAMPLES
 from test_robustness_helpers import decode_rgb
 
+from formcheck.app.store import Store
 from formcheck.live import LiveHolder, LiveSession
-from formcheck.store import Store
 
 GOOD = SAMPLES / "squat_valgus__good.mp4"
 

@@ -1,6 +1,6 @@
 """Robustness, scenes: what is in the picture (real rendered people, edited).
 
-Uses the rendered sample clip ``sample_videos/squat_valgus__good.mp4`` (front
+Uses the rendered sample clip ``formcheck/data/samples/squat_valgus__good.mp4`` (front
 view, 15 fps, 4 squats; ground truth in its sidecar: rep 1 ends at 3.97 s,
 rep 2 runs 4.9-7.9 s) and the side-view squat in ../shared/footage; each test
 skips cleanly when its clip is absent.
@@ -16,8 +16,8 @@ import pytest
 from conftest import SAMPLES, footage, make_clip
 from test_robustness_helpers import decode_rgb, write_clip
 
-from formcheck.landmarks import HIP
-from formcheck.report import read_frames_csv
+from formcheck.outputs.report import read_frames_csv
+from formcheck.pose.landmarks import HIP
 from formcheck.session import FrameProcessor, analyze_video
 
 GOOD = SAMPLES / "squat_valgus__good.mp4"
@@ -134,7 +134,7 @@ def test_wrong_camera_view_gives_a_setup_cue_and_counts_nothing(tmp_path):
 
 
 def test_a_side_view_measure_filmed_from_the_front_is_not_measurable(good, tmp_path):
-    from formcheck.summary import summary_lines
+    from formcheck.outputs.summary import summary_lines
 
     frames, fps = good
     rep, rows = _run(tmp_path, "front", frames[:40], fps, exercise="band_stretch")

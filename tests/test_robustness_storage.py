@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from test_robustness_helpers import assert_one_line_error, noise_frames, run_cli, write_clip
 
+from formcheck.app.store import Store, StoreError
 from formcheck.errors import user_message
 from formcheck.session import analyze_video
-from formcheck.store import Store, StoreError
 
 REPORT = {
     "exercise": "squat_valgus",
@@ -131,7 +131,7 @@ def test_disk_full_while_writing_the_annotated_video(tmp_path, capsys):
 def test_app_starts_with_an_unusable_database(tmp_path, monkeypatch):
     """get_store() turns every StoreError into a message; the pages keep working."""
     pytest.importorskip("streamlit")
-    from formcheck import app_pages
+    from formcheck.app import pages as app_pages
 
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"garbage " * 500)

@@ -1,4 +1,4 @@
-"""End-to-end accuracy on the rendered sample clips (``sample_videos/*__*.mp4`` + sidecar).
+"""End-to-end accuracy on the rendered sample clips (``formcheck/data/samples/*__*.mp4`` + sidecar).
 
 Each clip goes once through the full pipeline (``analyze_video``, ``side="auto"``, the
 sidecar's settings, no annotated video) via ``tools/accuracy.py``; the result is cached
@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_videos"
+SAMPLES = ROOT / "formcheck/data/samples"
 
 #: The end-to-end tests take about 20-40 s per clip on two cores: deselect them with
 #: ``-m "not slow"``.
@@ -144,7 +144,7 @@ KNOWN_FAILURES_RAW: dict[tuple[str, str], str] = {
 def _correcting() -> bool:
     """True when the pipeline applies bias corrections (default, with models installed)."""
     try:
-        from formcheck import correction
+        from formcheck.measure import correction
     except ImportError:
         return False
     return correction.enabled() and Path(correction.MODEL_FILE).is_file()
@@ -289,7 +289,7 @@ def test_timed_per_side(result, clip: str) -> None:
 @pytest.mark.parametrize(("clip", "family"), _family_cases())
 def test_metric_mae(result, clip: str, family: str) -> None:
     """MAE within its bound where the number is shown; flagged where it cannot be read."""
-    from formcheck.confidence import MIN_RELIABLE_SHARE
+    from formcheck.measure.confidence import MIN_RELIABLE_SHARE
 
     r = result(clip)
     e = r.metrics[family]

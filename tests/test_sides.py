@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.landmarks import PoseFrame
-from formcheck.sides import GROUPS, SideStabilizer, side_view_near_side, swap_group
+from formcheck.pose.landmarks import PoseFrame
+from formcheck.pose.sides import GROUPS, SideStabilizer, side_view_near_side, swap_group
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_videos"
+SAMPLES = ROOT / "formcheck/data/samples"
 
 
 def side_view_sequence(n: int = 60, fps: float = 15.0, seed: int = 0):
@@ -138,7 +138,7 @@ def _sample_side_clips() -> list[Path]:
 @pytest.mark.skipif(os.environ.get("FORMCHECK_FAST") == "1", reason="FORMCHECK_FAST")
 def test_sample_side_clips_have_no_swaps() -> None:
     """The committed side-view samples: no left/right swap frames after stabilisation."""
-    from formcheck.pose import PoseEstimator
+    from formcheck.pose.estimator import PoseEstimator
     from formcheck.video import iter_frames
 
     js = _sample_side_clips()[0]

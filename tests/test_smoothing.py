@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from formcheck.landmarks import PoseFrame
-from formcheck.smoothing import OneEuroFilter, PoseSmoother
+from formcheck.pose.landmarks import PoseFrame
+from formcheck.pose.smoothing import OneEuroFilter, PoseSmoother
 
 
 def _run(f: OneEuroFilter, t: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.store import Store, StoreError, default_db_path
+from formcheck.app.store import Store, StoreError, default_db_path
 
 REPORT = {
     "exercise": "seated_internal_rotation",
@@ -110,7 +110,7 @@ def test_concurrent_processes(tmp_path: Path) -> None:
 KILLED_WRITER = textwrap.dedent(
     """
     import sys, time
-    from formcheck.store import Store
+    from formcheck.app.store import Store
 
     class Stall:
         # A series that stalls while being written: the process is killed here.

@@ -1,8 +1,8 @@
 """Accuracy benchmark: run the full pipeline on the rendered sample clips and compare.
 
-Every clip in ``sample_videos/`` (``<exercise>__<variant>.mp4``) has a JSON sidecar
+Every clip in ``formcheck/data/samples/`` (``<exercise>__<variant>.mp4``) has a JSON sidecar
 (schema ``formcheck.sample/1``) with the exact per-frame metric values (computed by
-:mod:`formcheck.geometry` on the true keypoints), the true reps / holds / circles /
+:mod:`formcheck.measure.geometry` on the true keypoints), the true reps / holds / circles /
 timed seconds per side, and the injected form faults. This tool runs
 :func:`formcheck.session.analyze_video` on each clip (``side="auto"``, the sidecar's
 ``settings``) and reports:
@@ -10,7 +10,7 @@ timed seconds per side, and the injected form faults. This tool runs
 * detection rate (share of frames with a person, 0..1);
 * mean absolute error (MAE) per metric family against the truth, over the frames where
   both values are finite, for the families measured in the clip's camera view (the
-  "best view" of ``formcheck.geometry.METRICS``); also the MAE at the target position
+  "best view" of ``formcheck.measure.geometry.METRICS``); also the MAE at the target position
   (frames inside the true holds, +-``PEAK_HALF_WINDOW_S`` around each true rep's peak,
   and the circling windows). Degrees, except ``knee_ankle_ratio`` (a ratio);
 * count error per side (reps, holds or circles, by the exercise's mode), hold time error
@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_videos"
+SAMPLES = ROOT / "formcheck/data/samples"
 SCHEMA = "formcheck.accuracy/1"
 SIDECAR_SCHEMA = "formcheck.sample/1"
 
@@ -99,7 +99,7 @@ def _m(tr: dict[str, np.ndarray], name: str) -> np.ndarray:
 
 #: Exercise -> the true value of its primary metric per frame, from the sidecar's metrics
 #: ``tr`` and the working side ``s`` ("L"/"R"; "L" for both-sided exercises), mirroring
-#: the engine's definition (``formcheck.exercises.derived``) on the true landmarks.
+#: the engine's definition (``formcheck.measure.derived``) on the true landmarks.
 PEAK_TRUTH = {
     "seated_internal_rotation": lambda tr, s: _m(tr, f"knee_drop_{s}"),
     "knee_to_knee": lambda tr, s: 0.5 * (_m(tr, "knee_drop_L") + _m(tr, "knee_drop_R")),
@@ -540,7 +540,7 @@ def fault_detection(
 
 def run_pipeline(video: Path, sc: dict, out_dir: Path) -> tuple[dict, list[dict]]:
     """Analyse one clip as the app would; returns (report dict, frames.csv rows)."""
-    from formcheck.report import read_frames_csv
+    from formcheck.outputs.report import read_frames_csv
     from formcheck.session import analyze_video
 
     res = analyze_video(
@@ -552,10 +552,10 @@ def run_pipeline(video: Path, sc: dict, out_dir: Path) -> tuple[dict, list[dict]
 
 def correction_state() -> str:
     """``"on"``/``"off"``: whether the pipeline applies its bias corrections
-    (``FORMCHECK_CORRECTION``, read by :func:`formcheck.correction.enabled`), plus
+    (``FORMCHECK_CORRECTION``, read by :func:`formcheck.measure.correction.enabled`), plus
     ``" (no models)"`` when none are installed."""
     try:
-        from formcheck import correction
+        from formcheck.measure import correction
     except ImportError:  # before the corrections existed
         return "n/a"
     state = "on" if correction.enabled() else "off"
@@ -586,7 +586,7 @@ def evaluate_clip(sidecar: Path, keep: Path | None = None) -> ClipResult:
 
 def rescore_clip(sidecar: Path, kept: Path) -> ClipResult:
     """Compare the outputs kept by an earlier run (``kept/<clip>/``) with the truth."""
-    from formcheck.report import read_frames_csv
+    from formcheck.outputs.report import read_frames_csv
 
     sc = load_sidecar(sidecar)
     folder = kept / sidecar.stem

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild ``models/pose_landmarker_full.task`` from the mediapipe 0.10.14 wheel on PyPI.
+"""Rebuild ``formcheck/data/models/pose_landmarker_full.task`` from the mediapipe 0.10.14 wheel.
 
 Current mediapipe wheels (1.x) ship no model files, so the project commits its own
 PoseLandmarker bundle. This script rebuilds it byte for byte, using nothing but the
@@ -18,7 +18,7 @@ package registry:
 
 Usage::
 
-    python tools/build_pose_model.py            # writes models/pose_landmarker_full.task
+    python tools/build_pose_model.py    # writes formcheck/data/models/pose_landmarker_full.task
     python tools/build_pose_model.py --out X    # writes X
     python tools/build_pose_model.py --check    # builds to a temp file, compares the hash
 
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO_ROOT / "models" / "pose_landmarker_full.task"
+DEFAULT_OUT = REPO_ROOT / "formcheck" / "data" / "models" / "pose_landmarker_full.task"
 
 MEDIAPIPE_VERSION = "0.10.14"
 # The wheel the models are read from (any platform's wheel holds the same files; this is

@@ -4,7 +4,7 @@
 Reads ``OUT/npz/*.npz`` from ``tools/make_training_set.py``, replays the app's landmark
 stages on MediaPipe's raw detections (``SideStabilizer`` -> ``PoseSmoother``), computes
 the raw metrics, the pipeline's view/position estimate and the correction features
-(:func:`formcheck.correction.features`) per frame, and fits one ridge regression per
+(:func:`formcheck.measure.correction.features`) per frame, and fits one ridge regression per
 metric and camera context (view, position) predicting ``true - raw``.
 
 Validation is grouped: the held-out fold never shares a body (4 folds of 2 bodies) or,
@@ -12,12 +12,12 @@ separately, a camera set-up preset (4 folds) with the training folds. A model is
 only when it beats raw MediaPipe in both schemes. The report (Markdown, ``--report``)
 gives raw vs corrected MAE over all frames and at the target position (hold / rep
 peak), per metric, exercise, view and body, plus the left/right swap counts in side
-views with and without :class:`formcheck.sides.SideStabilizer`.
+views with and without :class:`formcheck.pose.sides.SideStabilizer`.
 
 Usage::
 
     /tmp/venvtest/.venv/bin/python tools/fit_corrections.py --data /tmp/fc_train \\
-        --out models/corrections/corrections.json --report /tmp/fc_train/report.md
+        --out formcheck/data/models/corrections/corrections.json --report /tmp/fc_train/report.md
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formcheck.correction import FEATURE_VERSION, context, features, mirror  # noqa: E402
-from formcheck.geometry import compute_metrics, estimate_position, estimate_view  # noqa: E402
-from formcheck.landmarks import PoseFrame  # noqa: E402
-from formcheck.sides import SideStabilizer  # noqa: E402
-from formcheck.smoothing import PoseSmoother  # noqa: E402
+from formcheck.data import CORRECTIONS_DIR  # noqa: E402
+from formcheck.measure.correction import FEATURE_VERSION, context, features, mirror  # noqa: E402
+from formcheck.measure.geometry import compute_metrics, estimate_position, estimate_view  # noqa: E402
+from formcheck.pose.landmarks import PoseFrame  # noqa: E402
+from formcheck.pose.sides import SideStabilizer  # noqa: E402
+from formcheck.pose.smoothing import PoseSmoother  # noqa: E402
 
 #: Metrics to correct: base name -> (kind, true-value key in the sidecar metrics).
 #: Kinds: "sided" (one model for both legs, the right on the mirrored pose), "odd" (signed
@@ -93,12 +94,13 @@ def _code_version() -> str:
     metrics, features): changing any of it invalidates the cache."""
     import hashlib
 
-    import formcheck.correction
-    import formcheck.geometry
-    import formcheck.sides
-    import formcheck.smoothing
+    import formcheck.measure.correction
+    import formcheck.measure.geometry
+    import formcheck.pose.sides
+    import formcheck.pose.smoothing
 
-    mods = (formcheck.sides, formcheck.smoothing, formcheck.geometry, formcheck.correction)
+    mods = (formcheck.pose.sides, formcheck.pose.smoothing, formcheck.measure.geometry,
+            formcheck.measure.correction)  # fmt: skip
     return hashlib.sha1(b"".join(Path(m.__file__).read_bytes() for m in mods)).hexdigest()[:8]
 
 
@@ -422,8 +424,7 @@ def swaps_table(clips: list[dict], report: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=Path("/tmp/fc_train"))
-    ap.add_argument("--out", type=Path, default=ROOT / "models" / "corrections" /
-                    "corrections.json")  # fmt: skip
+    ap.add_argument("--out", type=Path, default=CORRECTIONS_DIR / "corrections.json")
     ap.add_argument("--report", type=Path, default=None)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--ridge-only", action="store_true", help="no MLP candidates")

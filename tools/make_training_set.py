@@ -10,7 +10,7 @@ Two stages, each in the environment that has its libraries:
    and depth swapped in at run time; the renderer itself is not modified). Each clip is
    an MP4 + ``formcheck.sample/1`` sidecar in ``OUT/clips/``.
 2. ``extract`` (the app's venv: mediapipe) runs the project's pose stage on every clip
-   (``formcheck.pose.PoseEstimator`` in VIDEO mode, exactly as ``FrameProcessor``) and
+   (``formcheck.pose.estimator.PoseEstimator`` in VIDEO mode, exactly as ``FrameProcessor``) and
    stores the raw per-frame landmarks (image, world, visibility), the sidecar's true
    per-frame metrics and true keypoints, and the clip's groups (body, camera set-up) in
    ``OUT/npz/<clip>.npz``. Smoothing, side stabilisation and features are recomputed
@@ -340,7 +340,7 @@ def render(out: Path, only: list[str] | None = None, clips: list[dict] | None = 
 
 def extract_clip(mp4: Path, sidecar: dict, dest: Path) -> int:
     """Run the pose stage over one clip and save raw landmarks + truth to ``dest``."""
-    from formcheck.pose import PoseEstimator
+    from formcheck.pose.estimator import PoseEstimator
     from formcheck.video import iter_frames
 
     xs, vs, ws, ts, det, npeople = [], [], [], [], [], []

@@ -15,7 +15,7 @@ is not formcheck's is exact only at 0), the camera view and body position found
 (most frames), the cues that fired, the setup problems, and the time taken.
 
 ``--cache DIR`` records each clip's raw pose detections the first time
-(:mod:`formcheck.pose_record`) and replays them afterwards, so re-scoring after an
+(:mod:`formcheck.pose.record`) and replays them afterwards, so re-scoring after an
 engine change skips MediaPipe (the time column then says ``replay``).
 
 Usage::
@@ -39,8 +39,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from formcheck.pose import PoseEstimator
-from formcheck.pose_record import RecordingPose, ReplayPose, load_frames, save_frames
+from formcheck.pose.estimator import PoseEstimator
+from formcheck.pose.record import RecordingPose, ReplayPose, load_frames, save_frames
 from formcheck.session import analyze_video
 
 ROOT = Path(__file__).resolve().parents[1]

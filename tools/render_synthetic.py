@@ -45,7 +45,7 @@ from synth.body import COCO_LABELS, MP_FROM_COCO, MP_MAPPED, Body, Clothing, Phe
 from synth.motions import EXERCISES, Motion, Spec  # noqa: E402
 from synth.scene import Camera, Renderer, Room  # noqa: E402
 
-OUT_DIR = ROOT / "sample_videos"
+OUT_DIR = ROOT / "formcheck/data/samples"
 WIDTH, HEIGHT = 640, 480
 
 # ------------------------------------------------------------------------------ bodies
@@ -259,7 +259,7 @@ def encode(frames: list[np.ndarray], path: Path, fps: int) -> None:
 
 def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None) -> dict:
     """Render one clip + sidecar into ``out_dir``; returns the sidecar dict."""
-    from formcheck.geometry import compute_metrics
+    from formcheck.measure.geometry import compute_metrics
 
     t0 = time.time()
     body = Body(PHENOTYPES[spec.phenotype])

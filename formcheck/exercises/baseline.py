@@ -1,8 +1,8 @@
 """The set's baseline: values captured at rest when the setup first passes.
 
 :class:`Baseline` collects, while the setup is clean, the metrics of
-:data:`~formcheck.exercises.derived.BASELINE_METRICS` and the landmark positions
-of :func:`~formcheck.exercises.derived.pose_baseline`, and fixes their medians
+:data:`~formcheck.measure.derived.BASELINE_METRICS` and the landmark positions
+of :func:`~formcheck.measure.derived.pose_baseline`, and fixes their medians
 when the setup first passes (pelvis rotation and trunk twist are measured from
 there, knee drops to the planted ankle). For ``rest_relative`` exercises it then
 captures each side's rest value of the primary metric over the next few frames
@@ -30,10 +30,10 @@ from collections import deque
 
 import numpy as np
 
-from formcheck.exercises.derived import BASELINE_METRICS, BASELINE_POSE_KEYS, pose_baseline
 from formcheck.exercises.model import ExerciseDef
-from formcheck.landmarks import ANKLE, SIDE_NAMES
-from formcheck.metrics import FrameMetrics
+from formcheck.measure.derived import BASELINE_METRICS, BASELINE_POSE_KEYS, pose_baseline
+from formcheck.measure.metrics import FrameMetrics
+from formcheck.pose.landmarks import ANKLE, SIDE_NAMES
 
 #: Frames (after the setup passes) whose median is a side's rest value.
 REST_FRAMES = 6

@@ -2,8 +2,8 @@
 
 An exercise is fully described by one frozen :class:`ExerciseDef`; the engines
 (reps, holds, circles, timed) never branch on an exercise id. Metric names are
-those of :data:`formcheck.geometry.METRIC_NAMES` or of
-:data:`formcheck.exercises.derived.DERIVED_METRICS`; ``{side}`` and ``{other}``
+those of :data:`formcheck.measure.geometry.METRIC_NAMES` or of
+:data:`formcheck.measure.derived.DERIVED_METRICS`; ``{side}`` and ``{other}``
 in a name are replaced by ``L``/``R`` for the working and the other leg.
 
 Conventions: angles in degrees, times in seconds, positions in torso lengths.

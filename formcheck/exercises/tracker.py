@@ -1,6 +1,6 @@
 """ExerciseTracker: glues setup checks, side choice, form rules, engines and cues.
 
-Fed one :class:`~formcheck.metrics.FrameMetrics` at a time (live webcam or a
+Fed one :class:`~formcheck.measure.metrics.FrameMetrics` at a time (live webcam or a
 decoded file alike)::
 
     tracker = ExerciseTracker(get_exercise("squat_valgus"), side="auto")
@@ -10,7 +10,7 @@ decoded file alike)::
 
 Metrics: by default (``metrics="corrected"``) the tracker reads
 ``FrameMetrics.values``, bias-corrected where a model exists for the metric in the
-frame's camera context (:mod:`formcheck.correction`), so counts, depths, form rules
+frame's camera context (:mod:`formcheck.measure.correction`), so counts, depths, form rules
 and cues all use the numbers the report shows. ``metrics="raw"`` reads
 ``FrameMetrics.raw`` (what MediaPipe's landmarks give), falling back to ``values``
 when a frame carries no raw copy: for comparing the two.
@@ -30,12 +30,10 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from formcheck.confidence import is_reliable
 from formcheck.exercises import cues as cuetext
 from formcheck.exercises.baseline import REST_FRAMES, Baseline
 from formcheck.exercises.circles import CircleConfig, CircleCounter
 from formcheck.exercises.cues import CueLimiter
-from formcheck.exercises.derived import with_derived
 from formcheck.exercises.holds import Hold, HoldConfig, HoldTimer
 from formcheck.exercises.knee_follow import KneeFollower
 from formcheck.exercises.model import ExerciseDef
@@ -52,8 +50,10 @@ from formcheck.exercises.rules import CueTimer, FormLog, applies
 from formcheck.exercises.setup import SetupMonitor
 from formcheck.exercises.state import Event, TrackerState
 from formcheck.exercises.timed import MotionMeter, PositionGate, SideTimer, TimedSegment
-from formcheck.landmarks import SIDE_NAMES
-from formcheck.metrics import FrameMetrics
+from formcheck.measure.confidence import is_reliable
+from formcheck.measure.derived import with_derived
+from formcheck.measure.metrics import FrameMetrics
+from formcheck.pose.landmarks import SIDE_NAMES
 
 _SIDE_CODES = {"left": "L", "right": "R"}
 #: A rule fails a rep/hold when violated this long in total (s).

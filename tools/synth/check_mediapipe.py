@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Sanity-check rendered sample clips against MediaPipe Pose (run in the app's venv).
 
-For each ``sample_videos/*.mp4`` (or the paths given) this runs the MediaPipe Pose
+For each ``formcheck/data/samples/*.mp4`` (or the paths given) this runs the MediaPipe Pose
 Landmarker (Tasks API, VIDEO mode) on every frame and compares MediaPipe's metrics,
-computed with :func:`formcheck.geometry.compute_metrics`, with the sidecar's truth:
+computed with :func:`formcheck.measure.geometry.compute_metrics`, with the sidecar's truth:
 detection rate, and the mean absolute error of the metrics that matter for the view
 (knee flexion from the side, knee drop / FPPA from the front, ...).
 
@@ -77,7 +77,7 @@ def run_mediapipe(video: Path, model: Path) -> tuple[np.ndarray, np.ndarray, np.
 
 def check(video: Path, model: Path) -> dict:
     """Detection rate and per-metric MAE (MediaPipe vs truth) for one clip."""
-    from formcheck.geometry import compute_metrics
+    from formcheck.measure.geometry import compute_metrics
 
     side = json.loads(video.with_suffix(".json").read_text())
     xy, vis, world = run_mediapipe(video, model)
@@ -117,7 +117,7 @@ def main() -> int:
     ap.add_argument("videos", nargs="*", type=Path)
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     a = ap.parse_args()
-    videos = a.videos or sorted((ROOT / "sample_videos").glob("*.mp4"))
+    videos = a.videos or sorted((ROOT / "formcheck/data/samples").glob("*.mp4"))
     for v in videos:
         print(json.dumps(check(v, a.model)), flush=True)
     return 0

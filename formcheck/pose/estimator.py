@@ -17,10 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.landmarks import N_LANDMARKS, PoseFrame
+from formcheck.data import POSE_MODEL
+from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
 
-#: The committed model (see models/README.md).
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "pose_landmarker_full.task"
+#: The committed model (see formcheck/data/models/README.md).
+DEFAULT_MODEL = POSE_MODEL
 
 #: Longest image side given to the model; larger frames are downscaled first
 #: (the model works at 256x256 internally, so this loses nothing and saves time).
@@ -32,7 +33,7 @@ class PoseModelError(Exception):
 
 
 def model_path() -> Path:
-    """Model file: ``$FORMCHECK_MODEL`` if set, else the committed ``models/`` copy."""
+    """Model file: ``$FORMCHECK_MODEL`` if set, else the packaged copy (``formcheck/data``)."""
     p = Path(os.environ.get("FORMCHECK_MODEL", DEFAULT_MODEL))
     if not p.is_file():
         raise PoseModelError(

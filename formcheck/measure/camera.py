@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.landmarks import ANKLE, SHOULDER, VISIBILITY_THRESHOLD, PoseFrame
+from formcheck.pose.landmarks import ANKLE, SHOULDER, VISIBILITY_THRESHOLD, PoseFrame
 
 #: Share of the frames with a person seen from an angle between front-on and side-on
 #: (view ``"other"``) at or above which the view is called borderline.

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck import correction
-from formcheck.geometry import (
+from formcheck.measure import correction
+from formcheck.measure.geometry import (
     METRIC_NAMES,
     METRICS,
     compute_metrics,
     estimate_position,
     estimate_view,
 )
-from formcheck.landmarks import PoseFrame
+from formcheck.pose.landmarks import PoseFrame
 
 #: Metrics whose value does not depend on the camera view (positions over time).
 VIEW_FREE = ("pelvis_x", "pelvis_y")
@@ -25,17 +25,17 @@ VIEW_FREE = ("pelvis_x", "pelvis_y")
 class FrameMetrics:
     """Everything the exercise engine sees of one frame.
 
-    ``values`` maps every name in :data:`formcheck.geometry.METRIC_NAMES` to a
+    ``values`` maps every name in :data:`formcheck.measure.geometry.METRIC_NAMES` to a
     float (degrees, ratios or torso lengths; NaN = not measurable this frame).
     ``view`` is front/side/other, ``position`` standing/seated/lying/quadruped/unknown.
     ``pose`` is the landmark frame the values came from (for setup checks).
 
     ``values`` are bias-corrected where a correction model exists for the metric in
-    this view and position (:mod:`formcheck.correction`; off with
+    this view and position (:mod:`formcheck.measure.correction`; off with
     ``FORMCHECK_CORRECTION=0``); ``raw`` holds every metric as MediaPipe's landmarks
     give it. ``reliable[name]`` is False when the metric cannot be trusted in this
     frame: not measurable from this camera angle (the metric's best view in
-    :data:`formcheck.geometry.METRICS` is not the current view), a landmark it needs
+    :data:`formcheck.measure.geometry.METRICS` is not the current view), a landmark it needs
     not visible, or a known-unusable view (see :func:`reliability`).
     """
 

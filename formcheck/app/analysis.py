@@ -1,6 +1,6 @@
 """File-side work of the app, without Streamlit: samples, safe uploads, analysis bundles.
 
-* :func:`list_samples` finds ``sample_videos/<exercise>__<variant>.mp4`` and its sidecar.
+* :func:`list_samples` finds ``formcheck/data/samples/<exercise>__<variant>.mp4`` and its sidecar.
 * :func:`analyze_upload` writes an upload into a private temp dir (mode 700) under a
   fixed name (the user's file name never becomes a path), analyses it and deletes
   the temp files, returning an in-memory :class:`Analysis`.
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.charts import primary_metrics, series_for
+from formcheck.app.charts import primary_metrics, series_for
+from formcheck.data import SAMPLES_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = Path(os.environ.get("FORMCHECK_SAMPLES", ROOT / "sample_videos"))
+SAMPLE_DIR = Path(os.environ.get("FORMCHECK_SAMPLES", SAMPLES_DIR))
 UPLOAD_TYPES = ("mp4", "mov", "webm", "avi", "mkv", "m4v")
 MAX_UPLOAD_MB = 500  # .streamlit/config.toml server.maxUploadSize
 
@@ -78,7 +78,7 @@ def _expected(meta: dict) -> str:
 
 
 def list_samples(folder: Path | None = None) -> list[Sample]:
-    """Sample clips in ``folder`` (default ``sample_videos/``), sorted by name."""
+    """Sample clips in ``folder`` (default ``formcheck/data/samples/``), sorted by name."""
     folder = Path(folder or SAMPLE_DIR)
     out: list[Sample] = []
     if not folder.is_dir():
@@ -173,7 +173,7 @@ def exercise_for(exercise_id: str | None, settings: dict | None = None):
 
 def bundle(result_dir: Path, result, source: str, name: str) -> Analysis:
     """Read an ``analyze_video`` output folder into an :class:`Analysis`."""
-    from formcheck.report import read_frames_csv
+    from formcheck.outputs.report import read_frames_csv
 
     report = result.report
     rows = read_frames_csv(result.csv_path)

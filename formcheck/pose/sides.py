@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.landmarks import HIP, SHOULDER, PoseFrame
+from formcheck.pose.landmarks import HIP, SHOULDER, PoseFrame
 
 #: Mirror pairs (left index, right index) per limb group, MediaPipe layout.
 GROUPS: dict[str, tuple[tuple[int, int], ...]] = {

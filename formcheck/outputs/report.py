@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formcheck.geometry import METRIC_NAMES
+from formcheck.measure.geometry import METRIC_NAMES
 
 SCHEMA = "formcheck.report/1"
 
@@ -48,7 +48,7 @@ class MetricSummary:
     def to_dict(self) -> dict:
         """``{min, mean, max, measurable_frames, reliable_frames}``; None values when never
         measured. ``reliable_frames``: frames where the value could be trusted in that view
-        (:mod:`formcheck.confidence`)."""
+        (:mod:`formcheck.measure.confidence`)."""
         if not self.n:
             return {"min": None, "mean": None, "max": None, "measurable_frames": 0,
                     "reliable_frames": 0}  # fmt: skip

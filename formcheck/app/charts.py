@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from formcheck.landmarks import split_side
+from formcheck.pose.landmarks import split_side
 
 Points = list[tuple[float, float]]
 
@@ -79,7 +79,7 @@ def metric_series(rows: Sequence[Mapping], metric: str) -> Points:
     if metric in rows[0]:
         return [(float(r.get("t_s", math.nan)), _val(r.get(metric))) for r in rows]
     try:
-        from formcheck.exercises.derived import BASELINE_METRICS, DERIVED_METRICS, with_derived
+        from formcheck.measure.derived import BASELINE_METRICS, DERIVED_METRICS, with_derived
     except ImportError:
         return []
     if metric not in DERIVED_METRICS:
@@ -152,7 +152,7 @@ def primary_metrics(result: Mapping | None, exercise=None, side: str = "auto") -
     if not tmpl:
         return []
     if "{side}" in tmpl:
-        from formcheck.app_summary import norm_side
+        from formcheck.app.summary import norm_side
 
         code = norm_side(side) if side != "auto" else "both"
         sides = [code] if code in ("L", "R") else ["L", "R"]
@@ -200,7 +200,7 @@ def _frame(points: Points, metric: str) -> pd.DataFrame:
 
 def _item_metric(it: Mapping, series: Mapping[str, Points]) -> str | None:
     """The series to draw a rep/hold with: its own metric, else one of its side, else None."""
-    from formcheck.app_summary import norm_side
+    from formcheck.app.summary import norm_side
 
     m = it.get("metric")
     if isinstance(m, str) and m:

@@ -1,16 +1,16 @@
 """Pure, vectorised joint-angle geometry over MediaPipe landmarks.
 
 Every function takes arrays with any leading shape (frames, ...) and the
-landmark axis of size 33 (see :mod:`formcheck.landmarks` for axes and units),
+landmark axis of size 33 (see :mod:`formcheck.pose.landmarks` for axes and units),
 and returns one value per leading index. Angles are in **degrees**. A value is
 NaN whenever a landmark it needs has visibility below
-:data:`~formcheck.landmarks.VISIBILITY_THRESHOLD` (never 0).
+:data:`~formcheck.pose.landmarks.VISIBILITY_THRESHOLD` (never 0).
 
 ``side`` is ``"L"`` or ``"R"``: the person's anatomical side.
 
 Example:
     >>> import numpy as np
-    >>> from formcheck.landmarks import HIP, KNEE, ANKLE
+    >>> from formcheck.pose.landmarks import HIP, KNEE, ANKLE
     >>> xy = np.zeros((33, 2)); vis = np.ones(33)
     >>> xy[HIP["L"]] = (100, 100); xy[KNEE["L"]] = (100, 200); xy[ANKLE["L"]] = (200, 200)
     >>> round(float(knee_flexion(xy, vis, "L")))
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from formcheck.landmarks import (
+from formcheck.pose.landmarks import (
     ANKLE,
     FOOT,
     HEEL,

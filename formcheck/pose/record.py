@@ -1,7 +1,7 @@
 """Record a clip's raw pose detections once, replay them through the rest of the flow.
 
 MediaPipe is the slow stage. :class:`RecordingPose` wraps a pose estimator and keeps
-every raw :class:`~formcheck.landmarks.PoseFrame` it returns; :func:`save_frames`
+every raw :class:`~formcheck.pose.landmarks.PoseFrame` it returns; :func:`save_frames`
 writes them to one ``.npz`` file (schema ``formcheck.landmarks/1``). :class:`ReplayPose`
 stands in for the estimator and returns the recorded frame for each frame index, so
 ``FrameProcessor(pose=ReplayPose(frames))`` or ``analyze_video(..., pose=...)`` runs
@@ -11,7 +11,7 @@ Used by ``tools/real_eval.py`` (re-scoring real clips after an engine change) an
 regression tests that replay recorded real landmarks (no video, no MediaPipe).
 
 Example:
-    >>> from formcheck.landmarks import PoseFrame
+    >>> from formcheck.pose.landmarks import PoseFrame
     >>> rp = ReplayPose([PoseFrame(index=0, t_s=0.0, width=64, height=48)])
     >>> rp.detect(None, 0.0, 0).detected
     False
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.landmarks import N_LANDMARKS, PoseFrame
+from formcheck.pose.landmarks import N_LANDMARKS, PoseFrame
 
 SCHEMA = "formcheck.landmarks/1"
 

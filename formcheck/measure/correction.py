@@ -31,10 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.landmarks import HIP, SHOULDER
+from formcheck.data import CORRECTIONS_DIR
+from formcheck.pose.landmarks import HIP, SHOULDER
 
 #: Where the committed model file lives.
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "corrections"
+MODEL_DIR = CORRECTIONS_DIR
 MODEL_FILE = MODEL_DIR / "corrections.json"
 
 #: Feature-set version; a model file built for another version is ignored.
@@ -275,7 +276,7 @@ SEATED_KNEE_MAX_LATERAL = 1.2
 
 def knee_lateral(xy: np.ndarray, side: str) -> float:
     """How far ``side``'s knee sits outside its hip, in hip widths (image x; + = lateral)."""
-    from formcheck.landmarks import HIP, KNEE
+    from formcheck.pose.landmarks import HIP, KNEE
 
     other = "R" if side == "L" else "L"
     hip, ohip, knee = xy[HIP[side]], xy[HIP[other]], xy[KNEE[side]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from formcheck.app_analysis import Analysis, exercise_for
-from formcheck.app_summary import SetSummary, summarize
-from formcheck.charts import rep_charts, timeline_chart
-from formcheck.confidence import NOT_MEASURABLE
+from formcheck.app.analysis import Analysis, exercise_for
+from formcheck.app.charts import rep_charts, timeline_chart
+from formcheck.app.summary import SetSummary, summarize
+from formcheck.measure.confidence import NOT_MEASURABLE
 
 
 def fmt(v: float | None, unit: str = "", digits: int = 0) -> str:

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from formcheck.app_analysis import exercise_for
-from formcheck.app_summary import summarize
-from formcheck.app_views import instructions_block, set_charts, summary_cards
-from formcheck.charts import primary_metrics, series_for
-from formcheck.confidence import NOT_MEASURABLE
+from formcheck.app.analysis import exercise_for
+from formcheck.app.charts import primary_metrics, series_for
+from formcheck.app.summary import summarize
+from formcheck.app.views import instructions_block, set_charts, summary_cards
 from formcheck.live import LiveHolder, LiveSession, LiveStatus
+from formcheck.measure.confidence import NOT_MEASURABLE
 
 WEBRTC_KEY = "formcheck-live"
 PAGE_KEY, PREV_PAGE_KEY = "_fc_page", "_fc_prev_page"
@@ -196,7 +196,7 @@ def new_session(exercise_id: str | None, side: str, settings: dict | None = None
 
     The store is fetched here, in the page's thread; the worker only calls ``store.save``.
     """
-    from formcheck.app_pages import get_store
+    from formcheck.app.pages import get_store
 
     store, _ = get_store()
 

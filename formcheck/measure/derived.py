@@ -2,9 +2,9 @@
 
 Each entry of :data:`DERIVED_METRICS` is a pure function
 ``(values, baseline, pose) -> float`` where ``values`` is the frame's metric dict
-(:data:`formcheck.geometry.METRIC_NAMES`), ``baseline`` holds values captured when
+(:data:`formcheck.measure.geometry.METRIC_NAMES`), ``baseline`` holds values captured when
 the setup first passed (``pelvis_yaw``, ``trunk_twist``) and ``pose`` is the
-frame's :class:`~formcheck.landmarks.PoseFrame` or ``None``. NaN = not measurable.
+frame's :class:`~formcheck.pose.landmarks.PoseFrame` or ``None``. NaN = not measurable.
 
 Degrees unless stated. Names ending in ``_L``/``_R`` are per leg.
 """
@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from formcheck.geometry import FRONT_WIDTH_RATIO, body_width_ratio, torso_length
-from formcheck.landmarks import (
+from formcheck.measure.geometry import FRONT_WIDTH_RATIO, body_width_ratio, torso_length
+from formcheck.pose.landmarks import (
     ANKLE,
     FOOT,
     HEEL,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from formcheck.landmarks import SKELETON, VISIBILITY_THRESHOLD, PoseFrame
+from formcheck.pose.landmarks import SKELETON, VISIBILITY_THRESHOLD, PoseFrame
 
 GOOD = (60, 220, 90)
 WARN = (255, 170, 0)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.landmarks import PoseFrame
+from formcheck.pose.landmarks import PoseFrame
 
 
 def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray:

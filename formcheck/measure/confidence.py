@@ -1,7 +1,7 @@
 """Which measured numbers can be trusted: per frame, and over a whole set.
 
-Per frame, :class:`formcheck.metrics.FrameMetrics` carries ``reliable[name]`` for every
-catalogue metric (:data:`formcheck.geometry.METRICS`). The engine's primary metrics are
+Per frame, :class:`formcheck.measure.metrics.FrameMetrics` carries ``reliable[name]`` for every
+catalogue metric (:data:`formcheck.measure.geometry.METRICS`). The engine's primary metrics are
 often derived (``knee_drop_planted_L``, ``twist_for_R``...): :func:`base_metrics` maps
 them back to the catalogue metrics they are measured from, so a derived value is
 reliable when those are. Over a set, a metric the exercise uses that was reliable in
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from formcheck.geometry import METRICS
-from formcheck.landmarks import split_side
+from formcheck.measure.geometry import METRICS
+from formcheck.pose.landmarks import split_side
 
 NOT_MEASURABLE = "not measurable from this camera angle"
 

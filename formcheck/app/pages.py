@@ -9,7 +9,7 @@ import os
 
 import streamlit as st
 
-from formcheck.app_analysis import (
+from formcheck.app.analysis import (
     MAX_UPLOAD_MB,
     UPLOAD_TYPES,
     Analysis,
@@ -20,10 +20,10 @@ from formcheck.app_analysis import (
     list_samples,
     sample_for,
 )
-from formcheck.app_summary import summarize
-from formcheck.app_views import instructions_block, results_view, set_charts, summary_cards
+from formcheck.app.store import Store, StoreError, default_db_path
+from formcheck.app.summary import summarize
+from formcheck.app.views import instructions_block, results_view, set_charts, summary_cards
 from formcheck.errors import user_message
-from formcheck.store import Store, StoreError, default_db_path
 
 LOG = logging.getLogger("formcheck.app")
 #: Side choices as the exercise engine spells them.
@@ -138,7 +138,7 @@ def upload_page() -> None:
     with st.container(border=True):
         st.subheader("Try a sample clip")
         if not samples:
-            st.caption("No sample clips found in sample_videos/.")
+            st.caption("No sample clips found in formcheck/data/samples/.")
         else:
             labels = {i: s.label for i, s in enumerate(samples)}
             idx = st.selectbox("Sample clip", list(labels), format_func=labels.get,
@@ -232,7 +232,7 @@ def ice_servers() -> list[dict]:
 
 def live_page() -> None:
     """Webcam set with live feedback; Stop saves the set to history."""
-    from formcheck.app_live import live_section
+    from formcheck.app.live_page import live_section
 
     st.title("Live (webcam)")
     choices = exercise_choices()
@@ -244,7 +244,7 @@ def history_page() -> None:
     """Past sets: table, trends per exercise, open one again, delete."""
     import pandas as pd
 
-    from formcheck.charts import trend_chart
+    from formcheck.app.charts import trend_chart
 
     st.title("History")
     store, problem = get_store()

@@ -1,0 +1,1 @@
+"""The Streamlit app: pages, the live page, the history store, charts."""

@@ -1,0 +1,1 @@
+"""The measure stage: geometry, derived measures, corrections and reliability (FrameMetrics)."""

@@ -1,0 +1,1 @@
+"""The pose stage: MediaPipe landmarks per frame, side identity and smoothing (PoseFrame)."""
