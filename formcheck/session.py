@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
+from formcheck.exercises import ExerciseTracker, get_exercise
 from formcheck.measure.camera import CameraCheck
 from formcheck.measure.confidence import (
     NOT_MEASURABLE,
@@ -31,6 +32,7 @@ from formcheck.measure.confidence import (
     used_metrics,
     worked_sides,
 )
+from formcheck.measure.geometry import METRICS
 from formcheck.measure.metrics import FrameMetrics, frame_metrics
 from formcheck.outputs.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
 from formcheck.outputs.report import SCHEMA, CsvSink, RunningSummary, write_json
@@ -139,19 +141,12 @@ def display_metrics(exercise) -> list[str]:
 
 
 def exercise_rule_metrics(exercise) -> list[str]:
-    """Metric names used by an exercise's form rules (best effort over its fields)."""
-    out = []
-    for rule in getattr(exercise, "rules", None) or getattr(exercise, "form_rules", None) or []:
-        m = getattr(rule, "metric", None)
-        if isinstance(m, str):
-            out.append(m)
-    return out
+    """Metric names used by an exercise's form rules (templated names as written)."""
+    return [rule.metric for rule in exercise.rules]
 
 
 def _expand_sides(name: str) -> list[str]:
     """Concrete metric names for a (possibly templated, ``{side}``/``{other}``) name."""
-    from formcheck.measure.geometry import METRICS
-
     if "{side}" in name or "{other}" in name:
         pairs = (("L", "R"), ("R", "L"))
         cands = [name.replace("{side}", s).replace("{other}", o) for s, o in pairs]
@@ -199,8 +194,6 @@ class FrameProcessor:
         self.exercise = None
         self.tracker = None
         if self.exercise_id is not None:
-            from formcheck.exercises import ExerciseTracker, get_exercise
-
             ex = get_exercise(self.exercise_id)
             if self.settings:
                 ex = ex.with_settings(self.settings)
@@ -260,9 +253,7 @@ def hud_for(pf: ProcessedFrame, exercise) -> Hud:
     counts = getattr(st, "counts", {}) or {}
     mode = getattr(st, "mode", "")
     if counts:
-        unit = {"reps": "reps", "circles": "circles", "hold": "holds", "holds": "holds"}.get(
-            mode, ""
-        )
+        unit = {"reps": "reps", "circles": "circles", "hold": "holds"}.get(mode, "")
         lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in counts.items()))
     pv = getattr(st, "primary_value", math.nan)
     pm = getattr(st, "primary_metric", "") or ""

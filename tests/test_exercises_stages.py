@@ -156,7 +156,7 @@ def test_report_has_the_documented_keys():
     assert d["events"][0]["data"] == {"progress": True} and d["top_cues"] == {}
 
 
-def test_the_tracker_reads_raw_metrics_unless_told_otherwise():
+def test_the_tracker_reads_the_corrected_metrics_not_the_raw_ones():
     import dataclasses
 
     from formcheck.exercises import ExerciseTracker
@@ -170,18 +170,10 @@ def test_the_tracker_reads_raw_metrics_unless_told_otherwise():
         for f in s.frames()
     ]
     d = get_exercise("seated_internal_rotation")
-    for metrics, peak in (("raw", 45.0), ("corrected", 90.0)):
-        tr = ExerciseTracker(d, metrics=metrics)
-        for f in frames:
-            tr.update(f)
-        (rep,) = tr.finish().reps
-        assert rep.peak_value == pytest.approx(peak * SEATED_DROP_SCALE), metrics
-    tr = ExerciseTracker(d)  # the default: the corrected values the report shows
+    tr = ExerciseTracker(d)  # the corrected values the report shows
     for f in frames:
         tr.update(f)
     assert tr.finish().reps[0].peak_value == pytest.approx(90.0 * SEATED_DROP_SCALE)
-    with pytest.raises(ValueError, match="metrics must be"):
-        ExerciseTracker(d, metrics="smoothed")
 
 
 def test_position_gate_settles_in_and_rides_out_a_short_dip():

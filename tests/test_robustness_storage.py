@@ -132,11 +132,12 @@ def test_app_starts_with_an_unusable_database(tmp_path, monkeypatch):
     """get_store() turns every StoreError into a message; the pages keep working."""
     pytest.importorskip("streamlit")
     from formcheck.app import pages as app_pages
+    from formcheck.app import resources
 
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"garbage " * 500)
     monkeypatch.setenv("FORMCHECK_DB", str(bad))
-    app_pages._store.clear()
+    resources._store.clear()
     store, problem = app_pages.get_store()
     assert store is None and "damaged" in problem
     assert app_pages.save_to_history(REPORT, {}, "upload") is None  # not saved, no crash

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from formcheck.app.summary import norm_side
+from formcheck.measure.derived import BASELINE_METRICS, DERIVED_METRICS, with_derived
 from formcheck.pose.landmarks import split_side
 
 Points = list[tuple[float, float]]
@@ -78,10 +80,6 @@ def metric_series(rows: Sequence[Mapping], metric: str) -> Points:
         return own
     if metric in rows[0]:
         return [(float(r.get("t_s", math.nan)), _val(r.get(metric))) for r in rows]
-    try:
-        from formcheck.measure.derived import BASELINE_METRICS, DERIVED_METRICS, with_derived
-    except ImportError:
-        return []
     if metric not in DERIVED_METRICS:
         return []
     baseline = {}
@@ -152,8 +150,6 @@ def primary_metrics(result: Mapping | None, exercise=None, side: str = "auto") -
     if not tmpl:
         return []
     if "{side}" in tmpl:
-        from formcheck.app.summary import norm_side
-
         code = norm_side(side) if side != "auto" else "both"
         sides = [code] if code in ("L", "R") else ["L", "R"]
         return [tmpl.replace("{side}", s).replace("{other}", "R" if s == "L" else "L")
@@ -200,8 +196,6 @@ def _frame(points: Points, metric: str) -> pd.DataFrame:
 
 def _item_metric(it: Mapping, series: Mapping[str, Points]) -> str | None:
     """The series to draw a rep/hold with: its own metric, else one of its side, else None."""
-    from formcheck.app.summary import norm_side
-
     m = it.get("metric")
     if isinstance(m, str) and m:
         return m if m in series else None

@@ -10,6 +10,7 @@ import streamlit as st
 
 from formcheck.app.analysis import exercise_for
 from formcheck.app.charts import primary_metrics, series_for
+from formcheck.app.resources import get_store
 from formcheck.app.summary import summarize
 from formcheck.app.views import instructions_block, set_charts, summary_cards
 from formcheck.live import LiveHolder, LiveSession, LiveStatus
@@ -196,8 +197,6 @@ def new_session(exercise_id: str | None, side: str, settings: dict | None = None
 
     The store is fetched here, in the page's thread; the worker only calls ``store.save``.
     """
-    from formcheck.app.pages import get_store
-
     store, _ = get_store()
 
     def on_abandoned(sess: LiveSession, report: dict, rows: list[dict]) -> int | None:

@@ -20,10 +20,14 @@ from formcheck.app.analysis import (
     list_samples,
     sample_for,
 )
-from formcheck.app.store import Store, StoreError, default_db_path
+from formcheck.app.charts import trend_chart
+from formcheck.app.live_page import live_section
+from formcheck.app.resources import get_store
+from formcheck.app.store import StoreError
 from formcheck.app.summary import summarize
 from formcheck.app.views import instructions_block, results_view, set_charts, summary_cards
 from formcheck.errors import user_message
+from formcheck.exercises import CATALOGUE
 
 LOG = logging.getLogger("formcheck.app")
 #: Side choices as the exercise engine spells them.
@@ -32,20 +36,6 @@ PAGES = ("Upload", "Live", "History")
 
 
 # -- shared resources -----------------------------------------------------------
-@st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    return Store(path)
-
-
-def get_store() -> tuple[Store | None, str | None]:
-    """The history store, or ``(None, message)`` when the database is unusable."""
-    try:
-        store = _store(str(default_db_path()))
-    except StoreError as e:
-        return None, str(e)
-    return store, store.read_only_reason
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _still(path: str, mtime: float):
     return camera_still(path)
@@ -61,14 +51,7 @@ def still_for(exercise_id: str):
 
 def exercise_choices() -> dict[str, str]:
     """Exercise id -> title, in catalogue order."""
-    try:
-        from formcheck.exercises import CATALOGUE
-
-        return {k: getattr(v, "title", k) for k, v in CATALOGUE.items()}
-    except Exception:  # noqa: BLE001 - the engine may be absent in a broken checkout
-        from formcheck.cli import EXERCISE_IDS
-
-        return {k: k.replace("_", " ").capitalize() for k in EXERCISE_IDS}
+    return {k: v.title for k, v in CATALOGUE.items()}
 
 
 def save_to_history(
@@ -232,8 +215,6 @@ def ice_servers() -> list[dict]:
 
 def live_page() -> None:
     """Webcam set with live feedback; Stop saves the set to history."""
-    from formcheck.app.live_page import live_section
-
     st.title("Live (webcam)")
     choices = exercise_choices()
     live_section(choices, SIDES, ice_servers(), still_for, save_to_history)
@@ -243,8 +224,6 @@ def live_page() -> None:
 def history_page() -> None:
     """Past sets: table, trends per exercise, open one again, delete."""
     import pandas as pd
-
-    from formcheck.app.charts import trend_chart
 
     st.title("History")
     store, problem = get_store()

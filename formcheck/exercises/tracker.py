@@ -8,12 +8,9 @@ decoded file alike)::
         state = tracker.update(fm)      # TrackerState, for drawing
     result = tracker.finish()           # ExerciseResult, result.to_dict() for JSON
 
-Metrics: by default (``metrics="corrected"``) the tracker reads
-``FrameMetrics.values``, bias-corrected where a model exists for the metric in the
-frame's camera context (:mod:`formcheck.measure.correction`), so counts, depths, form rules
-and cues all use the numbers the report shows. ``metrics="raw"`` reads
-``FrameMetrics.raw`` (what MediaPipe's landmarks give), falling back to ``values``
-when a frame carries no raw copy: for comparing the two.
+Metrics: the tracker reads ``FrameMetrics.values``, bias-corrected where a model exists
+for the metric in the frame's camera context (:mod:`formcheck.measure.correction`), so
+counts, depths, form rules and cues all use the numbers the report shows.
 
 Side choice (``side="auto"``): each frame the working leg is the one whose
 first measurable ``side_metrics`` entry (default: the primary metric) is larger, i.e. the leg that
@@ -71,14 +68,10 @@ class ExerciseTracker:
         self,
         exercise: ExerciseDef,
         side: str = "auto",
-        metrics: str = "corrected",
         lookback: bool = False,
     ) -> None:
         if side not in ("auto", "left", "right"):
             raise ValueError(f"side must be 'auto', 'left' or 'right', got {side!r}")
-        if metrics not in ("raw", "corrected"):
-            raise ValueError(f"metrics must be 'raw' or 'corrected', got {metrics!r}")
-        self.metrics = metrics
         d = self.d = exercise
         self.fixed = _SIDE_CODES.get(side)
         self.side_keys = ["both"] if d.sides == "both" else ["left", "right"]
@@ -592,8 +585,7 @@ class ExerciseTracker:
         return self._step(fm, st, src, ev, dt)
 
     def _source(self, fm: FrameMetrics) -> dict[str, float]:
-        raw = getattr(fm, "raw", None)
-        return raw if self.metrics == "raw" and raw else fm.values
+        return fm.values
 
     def _replay(self, frames: list[FrameMetrics], st, ev: list[Event]) -> None:
         """Run the settle-time ``frames`` through the engine as if the setup had passed.
