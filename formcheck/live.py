@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from formcheck import __version__
-from formcheck.outputs.report import SCHEMA
+from formcheck.outputs.report import SCHEMA, RunningSummary
+from formcheck.session import FrameProcessor, csv_row, reliability_part
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +127,10 @@ class LiveSession:
         self._started_at: str | None = None
         self._result: dict | None = None
         self._exercise_result: dict | None = None
+        self._summary = RunningSummary()  # views, positions, metrics: the report's reliability
+        self._exercise = None  # the definition the processor ran, for the reliability part
 
     def _default_factory(self):
-        from formcheck.session import FrameProcessor
-
         return FrameProcessor(exercise_id=self.exercise_id, side=self.side,
                               settings=self.settings)  # fmt: skip
 
@@ -185,6 +186,7 @@ class LiveSession:
             return
         with self._lock:
             self._proc = proc
+            self._exercise = getattr(proc, "exercise", None)
         try:
             self._loop(proc)
         finally:
@@ -216,8 +218,6 @@ class LiveSession:
                 self._save_claimed = False
 
     def _loop(self, proc) -> None:
-        from formcheck.session import csv_row
-
         index = 0
         while True:
             with self._lock:
@@ -240,7 +240,10 @@ class LiveSession:
             index += 1
             row = csv_row(pf)  # carries the tracker's own primary value, for the charts
             now = time.monotonic()
+            fm = pf.metrics
             with self._lock:
+                self._summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values,
+                                  getattr(fm, "reliable", None))  # fmt: skip
                 self._latest_pf = pf
                 self._proc_times.append(now)
                 self._proc_times = [t for t in self._proc_times if now - t <= 2.0]
@@ -288,6 +291,11 @@ class LiveSession:
                 return self._result, list(self._rows)
             result, status = self._exercise_result, self._status
             rows = list(self._rows)
+            summary, exercise = self._summary, self._exercise
+        frame_part = (
+            reliability_part(exercise, result, summary) if exercise is not None and summary.frames
+            else {}
+        )  # fmt: skip
         duration = rows[-1]["t_s"] - rows[0]["t_s"] if len(rows) > 1 else 0.0
         report = {
             "schema": SCHEMA,
@@ -302,6 +310,8 @@ class LiveSession:
             "detection_rate": round(
                 sum(r.get("detected", 0) for r in rows) / max(1, len(rows)), 4
             ),  # fmt: skip
+            # views, positions, metric summaries, not_measurable (as a file's report has)
+            **{k: v for k, v in frame_part.items() if k not in ("frames", "detection_rate")},
             "processing": {
                 "fps": round(status.fps, 2),
                 "frames_in": status.frames_in,

@@ -14,7 +14,7 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,19 +25,19 @@ from formcheck import __version__
 from formcheck.exercises import ExerciseTracker, get_exercise
 from formcheck.measure.camera import CameraCheck
 from formcheck.measure.confidence import (
-    NOT_MEASURABLE,
     is_reliable,
     mark_depths,
     not_measurable,
     used_metrics,
     worked_sides,
 )
-from formcheck.measure.geometry import METRICS
 from formcheck.measure.metrics import FrameMetrics, frame_metrics
-from formcheck.outputs.overlay import BAD, GOOD, WARN, AngleLabel, Hud, annotate
+from formcheck.outputs.hud import display_metrics, hud_for, label_text, landmark_for
+from formcheck.outputs.overlay import AngleLabel, annotate
 from formcheck.outputs.report import SCHEMA, CsvSink, RunningSummary, write_json
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.pose.landmarks import FOOT, HIP, KNEE, SHOULDER, PoseFrame
+from formcheck.pose.landmarks import PoseFrame
+from formcheck.pose.record import ReplayPose
 from formcheck.pose.sides import SideStabilizer
 from formcheck.pose.smoothing import PoseSmoother
 from formcheck.video import Frame, FrameReader, VideoError, VideoInfo, VideoWriter, probe
@@ -63,98 +63,6 @@ def time_bound(info: VideoInfo) -> float:
 
 class AnalysisCancelled(Exception):
     """The caller asked to stop (cancel event set, or the time bound was reached)."""
-
-
-def _landmark_for(metric: str) -> int | None:
-    """Landmark near which a metric's value is drawn."""
-    side = metric[-1] if metric[-2:] in ("_L", "_R") else None
-    if metric.startswith(("knee_flexion", "knee_valgus", "knee_drop", "knee_rel")) and side:
-        return KNEE[side]
-    if metric.startswith("hip_flexion") and side:
-        return HIP[side]
-    if metric.startswith("foot_turnout") and side:
-        return FOOT[side]
-    if metric in ("trunk_inclination", "trunk_twist"):
-        return SHOULDER["L"]
-    if metric in ("pelvis_yaw", "knee_ankle_ratio"):
-        return HIP["R"]
-    return None
-
-
-SHORT_NAMES = {
-    "knee_flexion": "knee",
-    "hip_flexion": "hip",
-    "knee_valgus": "valgus",
-    "knee_drop": "drop",
-    "foot_turnout": "foot",
-    "trunk_inclination": "hinge",
-    "trunk_twist": "twist",
-    "pelvis_yaw": "pelvis",
-    "knee_ankle_ratio": "K/A",
-}
-
-
-def label_text(metric: str, value: float) -> str:
-    """Short on-video text for a metric value, e.g. ``"knee 92°"``."""
-    base = metric[:-2] if metric[-2:] in ("_L", "_R") else metric
-    name = SHORT_NAMES.get(base, base)
-    if base == "knee_ankle_ratio":
-        return f"{name} {value:.2f}"
-    return f"{name} {value:.0f}°"
-
-
-#: Catalogue metrics drawn at the joints for derived primary metrics (name prefix -> metric).
-BASE_FOR_DERIVED: tuple[tuple[str, str], ...] = (
-    ("knee_drop", "knee_drop"),
-    ("knee_lift", "knee_flexion"),
-    ("squat_depth", "knee_flexion"),
-    ("hinge", "trunk_inclination"),
-    ("twist", "trunk_twist"),
-)
-
-#: Short HUD names for primary metrics (name prefix -> word).
-PRIMARY_WORDS: tuple[tuple[str, str], ...] = (
-    ("knee_drop", "knee drop"),
-    ("hip_flexion", "hip flexion"),
-    ("knee_lift", "knee lift"),
-    ("hinge", "hinge"),
-    ("twist", "twist"),
-    ("turn", "twist"),
-    ("squat_depth", "depth"),
-)
-
-
-def display_metrics(exercise) -> list[str]:
-    """Metric names (sided) drawn on the video for an exercise definition (or None)."""
-    if exercise is None:
-        return ["knee_flexion_L", "knee_flexion_R", "hip_flexion_L", "hip_flexion_R"]
-    names: list[str] = []
-    primary = getattr(exercise, "primary_metric", "") or ""
-    base = [m for prefix, m in BASE_FOR_DERIVED if primary.startswith(prefix)]
-    for name in [primary, *base, *exercise_rule_metrics(exercise)]:
-        if not name:
-            continue
-        for n in _expand_sides(name):
-            if n not in names:
-                names.append(n)
-    return names[:6]
-
-
-def exercise_rule_metrics(exercise) -> list[str]:
-    """Metric names used by an exercise's form rules (templated names as written)."""
-    return [rule.metric for rule in exercise.rules]
-
-
-def _expand_sides(name: str) -> list[str]:
-    """Concrete metric names for a (possibly templated, ``{side}``/``{other}``) name."""
-    if "{side}" in name or "{other}" in name:
-        pairs = (("L", "R"), ("R", "L"))
-        cands = [name.replace("{side}", s).replace("{other}", o) for s, o in pairs]
-    elif name.endswith(("_L", "_R")) or name in METRICS:
-        cands = [name]
-    else:
-        cands = [f"{name}_L", f"{name}_R"]
-    return [n for n in cands if n in METRICS]
 
 
 @dataclass
@@ -219,7 +127,7 @@ class FrameProcessor:
         flags = getattr(pf.metrics, "reliable", None) or {}
         for m in self.labels:
             v = pf.metrics.get(m)
-            lm = _landmark_for(m)
+            lm = landmark_for(m)
             if lm is not None and math.isfinite(v) and flags.get(m, True):
                 labels.append(AngleLabel(lm, label_text(m, v)))  # (no number nobody should read)
         return annotate(self._oriented(rgb), pf.pose, labels, hud_for(pf, self.exercise))
@@ -240,44 +148,51 @@ class FrameProcessor:
             self.pose.close()
 
 
-def hud_for(pf: ProcessedFrame, exercise) -> Hud:
-    """Heads-up display for one processed frame."""
-    lines = [f"t {pf.metrics.t_s:6.1f} s"]
-    st = pf.state
-    if st is None:
-        if not pf.metrics.detected:
-            return Hud(lines=lines, cue="No person found", cue_colour=BAD)
-        return Hud(lines=lines)
-    title = getattr(exercise, "title", None) or getattr(st, "exercise_id", "")
-    lines[0] += f"  {title}"
-    counts = getattr(st, "counts", {}) or {}
-    mode = getattr(st, "mode", "")
-    if counts:
-        unit = {"reps": "reps", "circles": "circles", "hold": "holds"}.get(mode, "")
-        lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in counts.items()))
-    pv = getattr(st, "primary_value", math.nan)
-    pm = getattr(st, "primary_metric", "") or ""
-    word = next((w for p, w in PRIMARY_WORDS if pm.startswith(p)), "value")
-    flags = getattr(pf.metrics, "reliable", None)
-    if pf.metrics.detected and flags and is_reliable(flags, pm) is False:
-        lines.append(f"{word}: {NOT_MEASURABLE}")
-    elif pv is not None and math.isfinite(pv):
-        unit = getattr(exercise, "unit", "deg")
-        lines.append(f"{word}: {pv:.0f}°" if unit == "deg" else f"{word}: {pv:.2f}")
-    frac = None
-    hold_text = None
-    target = getattr(st, "hold_target_s", None)
-    elapsed = getattr(st, "hold_elapsed_s", None)
-    if target and elapsed:
-        frac = elapsed / target
-        hold_text = f"{elapsed:4.1f} / {target:g} s"
-    cue = getattr(st, "cue", None)
-    colour = WARN
-    if not getattr(st, "setup_ok", True):
-        colour = BAD
-    elif getattr(st, "phase", "") in ("holding",):
-        colour = GOOD
-    return Hud(lines=lines, cue=cue, cue_colour=colour, hold_fraction=frac, hold_text=hold_text)
+def reliability_part(exercise, result: dict | None, summary: RunningSummary) -> dict:
+    """The frame-level part of a set's report (``detection_rate``, views, positions, metric
+    summaries, ...) plus ``not_measurable``; marks the result's depths that could not be
+    trusted (``depth_reliable``), in place. Files and live sets alike."""
+    part = summary.to_dict()
+    unmeasurable = not_measurable(
+        used_metrics(exercise, worked_sides(result)),
+        part["metrics"],
+        summary.detected,
+        part["views"],
+    )
+    mark_depths(result, exercise, unmeasurable)
+    return {**part, "not_measurable": unmeasurable}
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What :func:`replay` produced: the exercise result (as in a report's ``result``;
+    None without an exercise) and every processed frame, in order."""
+
+    result: dict | None
+    frames: list[ProcessedFrame]
+
+
+def replay(
+    frames: Sequence[PoseFrame],
+    exercise_id: str | None,
+    side: str = "auto",
+    settings: dict | None = None,
+    lookback: bool = True,
+) -> Replayed:
+    """Run recorded raw detections through the same stages as a file analysis.
+
+    ``frames``: raw :class:`~formcheck.pose.landmarks.PoseFrame` detections in order, as
+    :func:`formcheck.pose.record.load_frames` reads them (pixels of the oriented frame;
+    seconds). Sides, smoothing, metrics and the exercise tracker run as in
+    :func:`analyze_video`, with no video to decode or write. ``lookback``: as for a file
+    (True) or as live (False). The public way for tools and tests to re-score landmarks.
+    """
+    proc = FrameProcessor(
+        exercise_id=exercise_id, side=side, settings=dict(settings or {}),
+        pose=ReplayPose(frames), lookback=lookback,
+    )  # fmt: skip
+    out = [proc.process(None, f.t_s, f.index) for f in frames]
+    return Replayed(result=proc.finish(), frames=out)
 
 
 def csv_row(pf: ProcessedFrame) -> dict:
@@ -499,14 +414,7 @@ def analyze_video(
     stopped_by_limit = max_frames is not None and n >= max_frames
     short_count = bool(expected and n < 0.9 * expected)
     truncated = not stopped_by_limit and (reader.stopped_early or info.truncated or short_count)
-    frame_part = summary.to_dict()
-    unmeasurable = not_measurable(
-        used_metrics(proc.exercise, worked_sides(result)),
-        frame_part["metrics"],
-        summary.detected,
-        frame_part["views"],
-    )
-    mark_depths(result, proc.exercise, unmeasurable)
+    frame_part = reliability_part(proc.exercise, result, summary)
     report = {
         "schema": SCHEMA,
         "formcheck_version": __version__,
@@ -518,7 +426,6 @@ def analyze_video(
         "video": {**info.to_dict(), "frames_decoded": n, "truncated": truncated},
         "detection_rate": round(summary.detection_rate, 4),
         **{k: v for k, v in frame_part.items() if k != "detection_rate"},
-        "not_measurable": unmeasurable,
         "processing": {"seconds": round(elapsed, 2), "fps": round(n / max(elapsed, 1e-9), 2)},
         "result": result,
         "outputs": {

@@ -2,7 +2,7 @@
 
 The landmarks in ``tests/data/real_landmarks`` were recorded from real clips whose licence
 allows it (see its README); the truth comes from ``docs/real_footage_truth.csv``, written
-by eye. Each test replays them through the same :class:`~formcheck.session.FrameProcessor`
+by eye. Each test replays them with :func:`formcheck.session.replay`, the same stages
 a file analysis uses.
 """
 
@@ -12,18 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from formcheck import session
 from formcheck.exercises.catalogue import LUNGE_CUE
-from formcheck.pose.record import ReplayPose, load_frames, load_meta
-from formcheck.session import FrameProcessor
+from formcheck.pose.record import load_frames, load_meta
 
 DATA = Path(__file__).parent / "data" / "real_landmarks"
 
 
 def replay(name: str, exercise: str, lookback: bool = True) -> tuple[dict, list]:
-    frames = load_frames(DATA / f"{name}.npz")
-    proc = FrameProcessor(exercise_id=exercise, pose=ReplayPose(frames), lookback=lookback)
-    states = [proc.process(None, f.t_s, f.index).state for f in frames]
-    return proc.finish(), states
+    out = session.replay(load_frames(DATA / f"{name}.npz"), exercise, lookback=lookback)
+    return out.result, [pf.state for pf in out.frames]
 
 
 def count(result: dict) -> int:
@@ -100,13 +98,12 @@ def test_a_tilted_phone_still_counts_and_is_named(deg):
     from formcheck.measure.camera import CameraCheck
 
     frames = _tilted(load_frames(DATA / "squatanalysis_squat_side.npz"), deg)
-    proc = FrameProcessor(exercise_id="squat_valgus", pose=ReplayPose(frames), lookback=True)
+    out = session.replay(frames, "squat_valgus")
     cam = CameraCheck()
-    for f in frames:
-        pf = proc.process(None, f.t_s, f.index)
+    for pf in out.frames:
         if pf.metrics.detected:
             cam.add(pf.pose, pf.metrics.position, pf.metrics.values)
-    assert count(proc.finish()) == 2
+    assert count(out.result) == 2
     notes = cam.notes({"side": 1.0})
     if deg == 0.0:
         assert notes == [] and abs(cam.tilt_deg) < 5  # people stand within a few degrees

@@ -171,3 +171,17 @@ def test_stop_before_idle_means_the_worker_does_not_save():
     assert live.claim_save()  # the page's Stop path takes the save
     time.sleep(0.6)
     assert calls == []
+
+
+def test_a_live_set_reports_what_was_not_measurable_as_a_file_does(frames):
+    # The squat sample is filmed from the front; run live as the hinge (a side-view
+    # measure), its knee angle cannot be trusted: the report says so, as a file's does.
+    live = LiveSession("hip_hinge_rotation")
+    _feed(live, frames[:20])
+    _wait_processed(live, 10)
+    report, rows = live.finish()
+    assert report["views"].get("front", 0) > 0.5 and "standing" in report["positions"]
+    assert "knee_flexion_L" in report["metrics"]
+    assert isinstance(report["not_measurable"], list)
+    names = {e["metric"] for e in report["not_measurable"]}
+    assert {"knee_flexion_L", "knee_flexion_R"} <= names, names

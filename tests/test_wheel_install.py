@@ -2,15 +2,16 @@
 
 The package data (``formcheck/data``: the pose model, the corrections, the sample clips)
 must travel in the wheel: paths resolved from the source tree would not exist there.
-The wheel is built with the dev environment's setuptools and installed with ``--no-deps``
-into a folder of its own, which comes first on ``sys.path``; the test checks that the
-copy imported is that one, not the checkout.
+The wheel is built from a clean copy of the checkout with the dev environment's
+setuptools and installed with ``--no-deps`` into a folder of its own, which comes first
+on ``sys.path``; the test checks that the copy imported is that one, not the checkout.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,9 +24,12 @@ def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.Comp
 
 
 def test_a_wheel_install_analyses_a_bundled_sample(tmp_path):
-    wheels, site = tmp_path / "wheels", tmp_path / "site"
+    wheels, site, src = tmp_path / "wheels", tmp_path / "site", tmp_path / "src"
+    # Built from a clean copy: a build/ left in the checkout would ship stale modules.
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "build", "*.egg-info", "test-artifacts", "out", "__pycache__"))
     built = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                  "--no-build-isolation", "-w", str(wheels), str(ROOT)], cwd=tmp_path)  # fmt: skip
+                  "--no-build-isolation", "-w", str(wheels), str(src)], cwd=tmp_path)  # fmt: skip
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = wheels.glob("formcheck-*.whl")
     inst = _run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",

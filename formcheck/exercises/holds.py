@@ -88,9 +88,9 @@ class HoldTimer:
 
     Example:
         >>> ht = HoldTimer(HoldConfig(enter=10, exit=5, target_s=1.0, min_hold_s=0.5))
-        >>> out = [ht.update(i / 10, v, True) for i, v in enumerate([0] + [20] * 15 + [0])]
-        >>> [round(h.duration_s, 1) for h in out if h]
-        [1.5]
+        >>> out = [ht.update(i / 10, v, True) for i, v in enumerate([0] + [20] * 15 + [0] * 5)]
+        >>> [round(h.duration_s, 1) for h in out if h]  # in position from 0.1 s to 1.5 s
+        [1.4]
     """
 
     def __init__(self, cfg: HoldConfig) -> None:
