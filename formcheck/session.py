@@ -265,32 +265,8 @@ def _put(q: queue.Queue, item: object, errors: list[BaseException]) -> None:
             continue
 
 
-def analyze_video(
-    path: str | Path,
-    exercise_id: str | None,
-    out_dir: str | Path,
-    side: str = "auto",
-    settings: dict | None = None,
-    progress: ProgressFn | None = None,
-    write_video: bool = True,
-    cancel: threading.Event | None = None,
-    max_seconds: float | str | None = None,
-    max_frames: int | None = None,
-    mirrored: bool = False,
-    pose: PoseEstimator | None = None,
-) -> AnalysisResult:
-    """Analyse a video file end to end and write the three outputs into ``out_dir``.
-
-    ``progress(done_frames, total_frames_or_None)`` is called as frames finish.
-    ``cancel`` (set from another thread) or ``max_seconds`` (wall-clock bound)
-    stop the analysis with :class:`AnalysisCancelled`; nothing partial is left
-    under the final file names. ``max_seconds="auto"`` uses :func:`time_bound`
-    (proportional to the video's length). ``max_frames`` analyses only the first frames.
-    A file cut short is analysed as far as it decodes; the report then has
-    ``video.truncated`` true and a line in ``warnings``.
-    """
-    path = Path(path)
-    out = Path(out_dir)
+def _check_limits(max_seconds: float | str | None, max_frames: int | None) -> None:
+    """Raise ``ValueError`` for a bad time bound (s, or "auto") or frame limit."""
     if max_seconds is not None and not isinstance(max_seconds, str):
         if not (isinstance(max_seconds, int | float) and max_seconds > 0):
             raise ValueError(f"max_seconds must be a positive number, got {max_seconds!r}")
@@ -298,120 +274,67 @@ def analyze_video(
         raise ValueError(f"max_seconds must be a number or 'auto', got {max_seconds!r}")
     if max_frames is not None and (not isinstance(max_frames, int) or max_frames < 1):
         raise ValueError(f"max_frames must be a whole number of at least 1, got {max_frames!r}")
-    info: VideoInfo = probe(path)
-    if max_seconds == "auto":
-        max_seconds = time_bound(info)
-    # Settings are checked (and the model loaded) before anything is written.
-    proc = FrameProcessor(
-        exercise_id=exercise_id, side=side, settings=dict(settings or {}), pose=pose,
-        mirrored=mirrored, lookback=True,
-    )  # fmt: skip
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        proc.close()
-        raise VideoError(f"cannot create output folder {out}: {e.strerror}") from None
-    t_start = time.perf_counter()
-    summary = RunningSummary()
-    camera = CameraCheck()
-    try:
-        sink = CsvSink(out / "frames.csv")
-    except BaseException:
-        proc.close()
-        raise
-    writer: VideoWriter | None = None
-    stop = threading.Event()
-    in_q: queue.Queue = queue.Queue(maxsize=8)
-    out_q: queue.Queue = queue.Queue(maxsize=8)
-    reader = FrameReader(path, max_side=PROCESS_MAX_SIDE)
-    frames: Iterable[Frame] = reader
-    if max_frames is not None:
-        frames = itertools.islice(reader, max_frames)
-    decoder = threading.Thread(target=_producer, args=(frames, in_q, stop), daemon=True)
-    write_error: list[BaseException] = []
 
-    def _writer_loop() -> None:
-        nonlocal writer
+
+class _Annotator:
+    """The annotated video, drawn and H.264-encoded in a thread of its own behind a bounded
+    queue; the writer opens on the first frame (its size). An error stops the decoder
+    (``stop``) and is kept in ``errors`` for the main thread to raise."""
+
+    def __init__(self, path: Path, fps: float, proc: FrameProcessor, stop: threading.Event):
+        self.path, self.fps, self.proc, self.stop = path, fps, proc, stop
+        self.q: queue.Queue = queue.Queue(maxsize=8)
+        self.errors: list[BaseException] = []
+        self.writer: VideoWriter | None = None
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def put(self, item: tuple[Frame, ProcessedFrame]) -> None:
+        _put(self.q, item, self.errors)
+
+    def _loop(self) -> None:
         try:
             while True:
-                item = out_q.get()
+                item = self.q.get()
                 if item is _END:
                     break
                 f, pf = item
-                if writer is None:
+                if self.writer is None:
                     h, w = f.rgb.shape[:2]
-                    writer = VideoWriter(out / "annotated.mp4", w, h, fps=info.fps or 30.0)
-                writer.write(proc.draw(f.rgb, pf), f.t_s)
+                    self.writer = VideoWriter(self.path, w, h, fps=self.fps)
+                self.writer.write(self.proc.draw(f.rgb, pf), f.t_s)
         except BaseException as e:  # noqa: BLE001 - reported by the main thread
-            write_error.append(e)
-            stop.set()
+            self.errors.append(e)
+            self.stop.set()
 
-    encoder = threading.Thread(target=_writer_loop, daemon=True) if write_video else None
-    decoder.start()
-    if encoder:
-        encoder.start()
-    n = 0
-    ok = False
-    try:
-        while True:
-            if write_error:
-                raise write_error[0]
-            if cancel is not None and cancel.is_set():
-                raise AnalysisCancelled("analysis cancelled")
-            if max_seconds is not None and time.perf_counter() - t_start > max_seconds:
-                raise AnalysisCancelled(
-                    f"analysis stopped after {max_seconds:g} s (its time limit) at frame {n}; "
-                    "try a shorter video"
-                )
-            try:
-                # A timeout, so a decoder stuck on a bad file still meets cancel and the bound.
-                item = in_q.get(timeout=0.25)
-            except queue.Empty:
-                continue
-            if item is _END:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            pf = proc.process(item.rgb, item.t_s, item.index)
-            fm = pf.metrics
-            summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values, fm.reliable)
-            if fm.detected:
-                camera.add(pf.pose, fm.position, fm.values)
-            sink.write(csv_row(pf))
-            if encoder:
-                _put(out_q, (item, pf), write_error)
-            n += 1
-            if progress:
-                progress(n, min(info.n_frames or 0, max_frames or 1 << 40) or None)
-        if encoder:
-            _put(out_q, _END, write_error)
-            encoder.join()
-            if write_error:
-                raise write_error[0]
-            if writer is not None:
-                writer.close()
-        ok = True
-    finally:
-        stop.set()
-        decoder.join(timeout=5)
-        if not decoder.is_alive():  # (one stuck inside FFmpeg ends on its own, daemon thread)
-            reader.close()
-        if not ok:
-            if encoder and encoder.is_alive():
-                with contextlib.suppress(queue.Full):
-                    out_q.put(_END, timeout=5)
-                encoder.join(timeout=10)
-            if writer is not None:
-                writer.abort()
-            sink.abort()
-        proc.close()
-    if n == 0:
-        raise VideoError(f"{path.name}: no frames could be decoded; export the video again")
-    sink.close()
-    elapsed = time.perf_counter() - t_start
-    result = proc.finish()
+    def close(self) -> None:
+        """All frames are in: finish the file (raises what went wrong in the thread)."""
+        _put(self.q, _END, self.errors)
+        self.thread.join()
+        if self.errors:
+            raise self.errors[0]
+        if self.writer is not None:
+            self.writer.close()
+
+    def abort(self) -> None:
+        """The analysis failed: stop the thread and leave no finished-looking file."""
+        if self.thread.is_alive():
+            with contextlib.suppress(queue.Full):
+                self.q.put(_END, timeout=5)
+            self.thread.join(timeout=10)
+        if self.writer is not None:
+            self.writer.abort()
+
+
+def _file_report(
+    info: VideoInfo, reader: FrameReader, n: int, stopped_by_limit: bool,
+    proc: FrameProcessor, result: dict | None, summary: RunningSummary, camera: CameraCheck,
+    elapsed: float, request: dict, write_video: bool,
+) -> dict:  # fmt: skip
+    """report.json for a file: ``request`` holds the exercise, side, mirrored, settings."""
     expected = info.n_frames
-    stopped_by_limit = max_frames is not None and n >= max_frames
     short_count = bool(expected and n < 0.9 * expected)
     truncated = not stopped_by_limit and (reader.stopped_early or info.truncated or short_count)
     frame_part = reliability_part(proc.exercise, result, summary)
@@ -419,10 +342,7 @@ def analyze_video(
         "schema": SCHEMA,
         "formcheck_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "exercise": exercise_id,
-        "side": side,
-        "mirrored": mirrored,
-        "settings": dict(settings or {}),
+        **request,
         "video": {**info.to_dict(), "frames_decoded": n, "truncated": truncated},
         "detection_rate": round(summary.detection_rate, 4),
         **{k: v for k, v in frame_part.items() if k != "detection_rate"},
@@ -449,6 +369,143 @@ def analyze_video(
     warnings += camera.notes(frame_part["views"])
     if warnings:
         report["warnings"] = warnings
+    return report
+
+
+def _run_frames(
+    in_q: queue.Queue, proc: FrameProcessor, sink: CsvSink, summary: RunningSummary,
+    camera: CameraCheck, encoder: _Annotator | None, cancel: threading.Event | None,
+    max_seconds: float | None, t_start: float, progress: ProgressFn | None,
+    total: int | None,
+) -> int:  # fmt: skip
+    """The main loop: each decoded frame through the processor, into the CSV, the
+    summaries and the annotator; returns the frames analysed. Raises what the decoder or
+    the annotator hit, and :class:`AnalysisCancelled` on ``cancel`` or the time bound (s)."""
+    write_error = encoder.errors if encoder else []
+    n = 0
+    while True:
+        if write_error:
+            raise write_error[0]
+        if cancel is not None and cancel.is_set():
+            raise AnalysisCancelled("analysis cancelled")
+        if max_seconds is not None and time.perf_counter() - t_start > max_seconds:
+            raise AnalysisCancelled(
+                f"analysis stopped after {max_seconds:g} s (its time limit) at frame {n}; "
+                "try a shorter video"
+            )
+        try:
+            # A timeout, so a decoder stuck on a bad file still meets cancel and the bound.
+            item = in_q.get(timeout=0.25)
+        except queue.Empty:
+            continue
+        if item is _END:
+            return n
+        if isinstance(item, BaseException):
+            raise item
+        pf = proc.process(item.rgb, item.t_s, item.index)
+        fm = pf.metrics
+        summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values, fm.reliable)
+        if fm.detected:
+            camera.add(pf.pose, fm.position, fm.values)
+        sink.write(csv_row(pf))
+        if encoder:
+            encoder.put((item, pf))
+        n += 1
+        if progress:
+            progress(n, total)
+
+
+def analyze_video(
+    path: str | Path,
+    exercise_id: str | None,
+    out_dir: str | Path,
+    side: str = "auto",
+    settings: dict | None = None,
+    progress: ProgressFn | None = None,
+    write_video: bool = True,
+    cancel: threading.Event | None = None,
+    max_seconds: float | str | None = None,
+    max_frames: int | None = None,
+    mirrored: bool = False,
+    pose: PoseEstimator | None = None,
+) -> AnalysisResult:
+    """Analyse a video file end to end and write the three outputs into ``out_dir``.
+
+    ``progress(done_frames, total_frames_or_None)`` is called as frames finish.
+    ``cancel`` (set from another thread) or ``max_seconds`` (wall-clock bound)
+    stop the analysis with :class:`AnalysisCancelled`; nothing partial is left
+    under the final file names. ``max_seconds="auto"`` uses :func:`time_bound`
+    (proportional to the video's length). ``max_frames`` analyses only the first frames.
+    A file cut short is analysed as far as it decodes; the report then has
+    ``video.truncated`` true and a line in ``warnings``.
+    """
+    path = Path(path)
+    out = Path(out_dir)
+    _check_limits(max_seconds, max_frames)
+    info: VideoInfo = probe(path)
+    if max_seconds == "auto":
+        max_seconds = time_bound(info)
+    # Settings are checked (and the model loaded) before anything is written.
+    proc = FrameProcessor(
+        exercise_id=exercise_id, side=side, settings=dict(settings or {}), pose=pose,
+        mirrored=mirrored, lookback=True,
+    )  # fmt: skip
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        proc.close()
+        raise VideoError(f"cannot create output folder {out}: {e.strerror}") from None
+    t_start = time.perf_counter()
+    summary = RunningSummary()
+    camera = CameraCheck()
+    try:
+        sink = CsvSink(out / "frames.csv")
+    except BaseException:
+        proc.close()
+        raise
+    stop = threading.Event()
+    in_q: queue.Queue = queue.Queue(maxsize=8)
+    reader = FrameReader(path, max_side=PROCESS_MAX_SIDE)
+    frames: Iterable[Frame] = reader
+    if max_frames is not None:
+        frames = itertools.islice(reader, max_frames)
+    decoder = threading.Thread(target=_producer, args=(frames, in_q, stop), daemon=True)
+    encoder = _Annotator(out / "annotated.mp4", info.fps or 30.0, proc, stop) if (
+        write_video
+    ) else None  # fmt: skip
+    decoder.start()
+    if encoder:
+        encoder.start()
+    n = 0
+    ok = False
+    total = min(info.n_frames or 0, max_frames or 1 << 40) or None
+    try:
+        n = _run_frames(in_q, proc, sink, summary, camera, encoder, cancel, max_seconds,
+                        t_start, progress, total)  # fmt: skip
+        if encoder:
+            encoder.close()
+        ok = True
+    finally:
+        stop.set()
+        decoder.join(timeout=5)
+        if not decoder.is_alive():  # (one stuck inside FFmpeg ends on its own, daemon thread)
+            reader.close()
+        if not ok:
+            if encoder:
+                encoder.abort()
+            sink.abort()
+        proc.close()
+    if n == 0:
+        raise VideoError(f"{path.name}: no frames could be decoded; export the video again")
+    sink.close()
+    elapsed = time.perf_counter() - t_start
+    result = proc.finish()
+    stopped_by_limit = max_frames is not None and n >= max_frames
+    report = _file_report(
+        info, reader, n, stopped_by_limit, proc, result, summary, camera, elapsed,
+        {"exercise": exercise_id, "side": side, "mirrored": mirrored,
+         "settings": dict(settings or {})}, write_video,
+    )  # fmt: skip
     write_json(out / "report.json", report)
     return AnalysisResult(
         report=report,
