@@ -2,9 +2,13 @@
 
 Both runs see the same decoded frames. Prints one JSON line: ``inference_fps``,
 ``pipeline_fps``, ``ratio`` (pipeline / inference: 1.0 means decoding,
-metrics, overlay and encoding are completely hidden behind inference) and
-``peak_rss_mb``. Report ratios measured in one run; absolute numbers depend
-on the machine's load.
+metrics, overlay and encoding are completely hidden behind inference),
+``realtime_factor`` (seconds of video analysed per wall-clock second, end to end, the
+annotated video included: above 1 is faster than the video plays), ``stages_ms`` (each
+stage's milliseconds per frame, timed one after the other in a separate pass) and
+``peak_rss_mb``. Report ratios measured in one run; absolute numbers depend on the
+machine's load. :func:`make_phone_clip` writes a 1080p portrait phone clip (stored
+landscape with rotation metadata, as phones do) to bench on.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import av
+import cv2
+import numpy as np
+
+from formcheck.measure.metrics import frame_metrics
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.session import PROCESS_MAX_SIDE, analyze_video
-from formcheck.video import iter_frames
+from formcheck.session import PROCESS_MAX_SIDE, FrameProcessor, ProcessedFrame, analyze_video
+from formcheck.video import VideoWriter, iter_frames, probe
+
+#: Stages timed by :func:`stage_ms`, in the order a frame goes through them.
+STAGES = ("decode", "pose", "sides_smooth", "metrics", "tracker", "draw", "encode")
 
 
 def peak_rss_mb() -> float:
@@ -42,6 +54,86 @@ def bare_inference_fps(video: Path, max_frames: int) -> tuple[float, int]:
     return len(frames) / dt, len(frames)
 
 
+def stage_ms(video: Path, exercise_id: str | None, max_frames: int) -> dict[str, float]:
+    """Milliseconds per frame of each of :data:`STAGES`, run one after the other on the
+    first ``max_frames`` frames (no threads, so each stage has both cores to itself)."""
+    tot = dict.fromkeys(STAGES, 0.0)
+    proc = FrameProcessor(exercise_id=exercise_id, lookback=True)
+    n = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        writer = None
+        frames = iter(iter_frames(video, max_side=PROCESS_MAX_SIDE))
+        try:
+            while n < max_frames:
+                t0 = time.perf_counter()
+                f = next(frames, None)
+                if f is None:
+                    break
+                t1 = time.perf_counter()
+                raw = proc.pose.detect(f.rgb, f.t_s, f.index)
+                t2 = time.perf_counter()
+                smooth = proc.smoother(proc.sides(raw))
+                t3 = time.perf_counter()
+                fm = frame_metrics(smooth)
+                t4 = time.perf_counter()
+                state = proc.tracker.update(fm) if proc.tracker is not None else None
+                t5 = time.perf_counter()
+                img = proc.draw(f.rgb, ProcessedFrame(smooth, fm, state))
+                t6 = time.perf_counter()
+                if writer is None:
+                    h, w = img.shape[:2]
+                    writer = VideoWriter(Path(tmp) / "a.mp4", w, h, fps=30.0)
+                writer.write(img, f.t_s)
+                t7 = time.perf_counter()
+                for k, a, b in zip(STAGES, (t0, t1, t2, t3, t4, t5, t6), (t1, t2, t3, t4, t5,
+                                   t6, t7), strict=True):  # fmt: skip
+                    tot[k] += b - a
+                n += 1
+            if writer is not None:
+                writer.close()
+        finally:
+            proc.close()
+    return {k: round(1000 * v / max(n, 1), 2) for k, v in tot.items()}
+
+
+def make_phone_clip(src: Path, out: Path, seconds: float = 10.0) -> Path:
+    """A 1080x1920 portrait phone clip, 30 fps, from ``src``'s frames: stored as a
+    1920x1080 landscape stream with a 90-degree display rotation, as phones record."""
+    frames = []
+    for f in iter_frames(src):
+        frames.append(f.rgb)
+        if len(frames) >= int(seconds * 30):
+            break
+    if not frames:
+        raise ValueError(f"{src}: no frames to make a phone clip from")
+    with av.open(str(out), "w") as c:
+        s = c.add_stream("libx264", rate=30)
+        s.width, s.height, s.pix_fmt = 1920, 1080, "yuv420p"
+        s.options = {"preset": "veryfast", "crf": "23"}
+        s.set_display_rotation(90)
+        for i, rgb in enumerate(frames):
+            portrait = _fit(rgb, 1080, 1920)  # what the phone's user sees
+            stored = np.ascontiguousarray(np.rot90(portrait, k=-1))  # the sensor's landscape
+            vf = av.VideoFrame.from_ndarray(stored, format="rgb24")
+            vf.pts = i
+            for pkt in s.encode(vf):
+                c.mux(pkt)
+        for pkt in s.encode(None):
+            c.mux(pkt)
+    return out
+
+
+def _fit(rgb: np.ndarray, w: int, h: int) -> np.ndarray:
+    """``rgb`` scaled to fill a ``w`` x ``h`` frame's width, centred on grey."""
+    sh, sw = rgb.shape[:2]
+    scale = w / sw
+    img = cv2.resize(rgb, (w, int(round(sh * scale))), interpolation=cv2.INTER_LINEAR)
+    canvas = np.full((h, w, 3), 90, np.uint8)
+    y0 = max(0, (h - img.shape[0]) // 2)
+    canvas[y0 : y0 + min(h, img.shape[0])] = img[: h - y0]
+    return canvas
+
+
 def run_bench(video: Path, exercise_id: str | None = None, max_frames: int | None = None) -> dict:
     """Time the full pipeline, then bare inference, on the same first frames of ``video``.
 
@@ -56,6 +148,7 @@ def run_bench(video: Path, exercise_id: str | None = None, max_frames: int | Non
     rss = peak_rss_mb()
     frames = res.report["video"]["frames_decoded"]
     pipe_fps = frames / dt
+    fps = probe(video).fps or 30.0
     inf_fps, n = bare_inference_fps(video, n_max)
     return {
         "video": video.name,
@@ -63,6 +156,8 @@ def run_bench(video: Path, exercise_id: str | None = None, max_frames: int | Non
         "inference_fps": round(inf_fps, 2),
         "pipeline_fps": round(pipe_fps, 2),
         "ratio": round(pipe_fps / inf_fps, 3),
+        "realtime_factor": round(frames / fps / dt, 3),
+        "stages_ms": stage_ms(video, exercise_id, n_max),
         "peak_rss_mb": round(rss, 1),
         "inference_frames": n,
     }

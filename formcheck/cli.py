@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -153,7 +154,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     video = Path(args.video)
     if not video.exists():
         raise UserError(f"{video}: file not found")
-    result = run_bench(video, exercise_id=args.exercise, max_frames=args.max_frames)
+    if args.phone_clip:
+        from formcheck.bench import make_phone_clip
+
+        with tempfile.TemporaryDirectory() as tmp:
+            phone = make_phone_clip(video, Path(tmp) / "phone_1080p_portrait.mp4")
+            result = run_bench(phone, exercise_id=args.exercise, max_frames=args.max_frames)
+    else:
+        result = run_bench(video, exercise_id=args.exercise, max_frames=args.max_frames)
     print(json.dumps(result))
     return 0
 
@@ -205,6 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("video")
     b.add_argument("--exercise", "-e", default=None)
     b.add_argument("--max-frames", type=int, default=None)
+    b.add_argument(
+        "--phone-clip", action="store_true",
+        help="bench a 1080p portrait phone clip (30 fps, rotation metadata) made from VIDEO",
+    )  # fmt: skip
     b.set_defaults(func=cmd_bench)
     return p
 
