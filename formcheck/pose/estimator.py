@@ -12,7 +12,9 @@ increasing (bumped by 1 ms when two frames round to the same value).
 
 from __future__ import annotations
 
+import math
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,13 @@ DEFAULT_MODEL = POSE_MODEL
 #: Longest image side given to the model; larger frames are downscaled first
 #: (the model works at 256x256 internally, so this loses nothing and saves time).
 INFERENCE_MAX_SIDE = 960
+
+
+#: How often (seconds of video) a tracking estimator looks for a second person in view,
+#: and how long one it found counts as still there (MediaPipe finds a smaller second
+#: person in only some frames: a rendered one at half size in 9 of 60).
+PEOPLE_CHECK_S = 0.25
+PEOPLE_HOLD_S = 1.0
 
 
 class PoseModelError(Exception):
@@ -73,6 +82,15 @@ class PoseEstimator:
     tracking between frames), ``"image"`` for unrelated stills. ``num_poses``
     is how many people the model may find; the tracked one is chosen by
     :func:`choose_person` and ``PoseFrame.n_people`` reports how many were seen.
+
+    With ``num_poses=1`` in video mode the landmarker tracks that person from frame to
+    frame, which spares the person detector on most frames (inference 1.66 times as
+    fast); a second landmarker (image mode, two poses) counts the people in view every
+    ``people_check_s`` seconds of video and whenever the person is found again, and
+    ``n_people`` reports the last count in between (a second person, once found, for
+    :data:`PEOPLE_HOLD_S` at least). Not the default yet: its landmarks differ enough
+    from the two-pose ones the corrections were fit on that held-out counts drop
+    (docs/speed.md).
     """
 
     def __init__(
@@ -82,6 +100,7 @@ class PoseEstimator:
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
         model: str | os.PathLike | None = None,
+        people_check_s: float | None = PEOPLE_CHECK_S,
     ):
         if mode not in ("video", "image"):
             raise ValueError(f"mode must be 'video' or 'image', got {mode!r}")
@@ -99,18 +118,35 @@ class PoseEstimator:
             min_pose_presence_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )
+        self._counter = None
         try:
             self._lm = vision.PoseLandmarker.create_from_options(options)
+            if mode == "video" and num_poses == 1 and people_check_s:
+                counting = vision.PoseLandmarkerOptions(
+                    base_options=BaseOptions(model_asset_path=str(path)),
+                    running_mode=vision.RunningMode.IMAGE,
+                    num_poses=2,
+                    min_pose_detection_confidence=min_detection_confidence,
+                    min_pose_presence_confidence=min_detection_confidence,
+                )
+                self._counter = vision.PoseLandmarker.create_from_options(counting)
         except (RuntimeError, ValueError) as e:
+            self.close()
             raise PoseModelError(f"cannot load pose model {path.name}: {e}") from None
         self._last_ms = -1
+        self._check_s = people_check_s or 0.0
+        self._people = 1  # the last count of people in view (tracking mode)
+        self._next_check = -math.inf
+        self._several_until = -math.inf  # a second person was seen: counted until then
 
     # -- lifecycle
     def close(self) -> None:
         """Release the native landmarker (idempotent)."""
-        lm, self._lm = getattr(self, "_lm", None), None
-        if lm is not None:
-            lm.close()
+        for name in ("_lm", "_counter"):
+            lm = getattr(self, name, None)
+            setattr(self, name, None)
+            if lm is not None:
+                lm.close()
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -126,8 +162,7 @@ class PoseEstimator:
         self._last_ms = ms
         return ms
 
-    def infer(self, rgb: np.ndarray, t_s: float):
-        """Raw MediaPipe result for one RGB frame (used by the benchmark)."""
+    def _image(self, rgb: np.ndarray):
         import mediapipe as mp
 
         if self._lm is None:
@@ -138,7 +173,13 @@ class PoseEstimator:
 
             s = INFERENCE_MAX_SIDE / max(h, w)
             rgb = cv2.resize(rgb, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+
+    def infer(self, rgb: np.ndarray, t_s: float):
+        """Raw MediaPipe result for one RGB frame (used by the benchmark)."""
+        return self._infer(self._image(rgb), t_s)
+
+    def _infer(self, image, t_s: float):
         if self.mode == "video":
             return self._lm.detect_for_video(image, self._timestamp(t_s))
         return self._lm.detect(image)
@@ -146,8 +187,20 @@ class PoseEstimator:
     def detect(self, rgb: np.ndarray, t_s: float, index: int = 0) -> PoseFrame:
         """Landmarks of the chosen person in ``rgb`` (H, W, 3 uint8) shown at ``t_s`` seconds."""
         h, w = rgb.shape[:2]
-        res = self.infer(rgb, t_s)
-        return to_pose_frame(res, index, t_s, w, h)
+        image = self._image(rgb)
+        pf = to_pose_frame(self._infer(image, t_s), index, t_s, w, h)
+        if self._counter is None:
+            return pf
+        if not pf.n_people:
+            self._next_check = -math.inf  # count again as soon as someone is found
+            return pf
+        if t_s >= self._next_check:
+            self._people = max(1, len(self._counter.detect(image).pose_landmarks or []))
+            self._next_check = t_s + self._check_s
+            if self._people > 1:
+                self._several_until = t_s + PEOPLE_HOLD_S
+        several = max(self._people, 2) if t_s < self._several_until else self._people
+        return replace(pf, n_people=several)
 
 
 def to_pose_frame(result, index: int, t_s: float, width: int, height: int) -> PoseFrame:
