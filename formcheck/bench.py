@@ -22,9 +22,8 @@ import av
 import cv2
 import numpy as np
 
-from formcheck.measure.metrics import frame_metrics
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.session import PROCESS_MAX_SIDE, FrameProcessor, ProcessedFrame, analyze_video
+from formcheck.session import PROCESS_MAX_SIDE, FrameProcessor, analyze_video
 from formcheck.video import VideoWriter, iter_frames, probe
 
 #: Stages timed by :func:`stage_ms`, in the order a frame goes through them.
@@ -56,9 +55,10 @@ def bare_inference_fps(video: Path, max_frames: int) -> tuple[float, int]:
 
 def stage_ms(video: Path, exercise_id: str | None, max_frames: int) -> dict[str, float]:
     """Milliseconds per frame of each of :data:`STAGES`, run one after the other on the
-    first ``max_frames`` frames (no threads, so each stage has both cores to itself)."""
-    tot = dict.fromkeys(STAGES, 0.0)
-    proc = FrameProcessor(exercise_id=exercise_id, lookback=True)
+    first ``max_frames`` frames (no threads, so each stage has both cores to itself);
+    the processor's own stages are timed by ``FrameProcessor(timings=...)``."""
+    tot: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+    proc = FrameProcessor(exercise_id=exercise_id, lookback=True, timings=tot)
     n = 0
     with tempfile.TemporaryDirectory() as tmp:
         writer = None
@@ -69,31 +69,23 @@ def stage_ms(video: Path, exercise_id: str | None, max_frames: int) -> dict[str,
                 f = next(frames, None)
                 if f is None:
                     break
+                tot["decode"] += time.perf_counter() - t0
+                pf = proc.process(f.rgb, f.t_s, f.index)
                 t1 = time.perf_counter()
-                raw = proc.pose.detect(f.rgb, f.t_s, f.index)
+                img = proc.draw(f.rgb, pf)
                 t2 = time.perf_counter()
-                smooth = proc.smoother(proc.sides(raw))
-                t3 = time.perf_counter()
-                fm = frame_metrics(smooth)
-                t4 = time.perf_counter()
-                state = proc.tracker.update(fm) if proc.tracker is not None else None
-                t5 = time.perf_counter()
-                img = proc.draw(f.rgb, ProcessedFrame(smooth, fm, state))
-                t6 = time.perf_counter()
                 if writer is None:
                     h, w = img.shape[:2]
                     writer = VideoWriter(Path(tmp) / "a.mp4", w, h, fps=30.0)
                 writer.write(img, f.t_s)
-                t7 = time.perf_counter()
-                for k, a, b in zip(STAGES, (t0, t1, t2, t3, t4, t5, t6), (t1, t2, t3, t4, t5,
-                                   t6, t7), strict=True):  # fmt: skip
-                    tot[k] += b - a
+                tot["draw"] += t2 - t1
+                tot["encode"] += time.perf_counter() - t2
                 n += 1
             if writer is not None:
                 writer.close()
         finally:
             proc.close()
-    return {k: round(1000 * v / max(n, 1), 2) for k, v in tot.items()}
+    return {k: round(1000 * tot[k] / max(n, 1), 2) for k in STAGES}
 
 
 def make_phone_clip(src: Path, out: Path, seconds: float = 10.0) -> Path:

@@ -95,6 +95,7 @@ class FrameProcessor:
     pose: PoseEstimator | None = None
     mirrored: bool = False
     lookback: bool = False
+    timings: dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         self.smoother = PoseSmoother()
@@ -114,11 +115,25 @@ class FrameProcessor:
             self.pose = PoseEstimator(mode="video")
 
     def process(self, rgb: np.ndarray, t_s: float, index: int) -> ProcessedFrame:
-        """Run one RGB frame shown at ``t_s`` seconds through the flow."""
+        """Run one RGB frame shown at ``t_s`` seconds through the flow.
+
+        With ``timings`` (a dict) each stage's seconds are added to it under its name
+        (``pose``, ``sides_smooth``, ``metrics``, ``tracker``): the benchmark's profile.
+        """
+        clock = self.timings
+        t0 = time.perf_counter() if clock is not None else 0.0
         raw = self.pose.detect(self._oriented(rgb), t_s, index)
+        t1 = time.perf_counter() if clock is not None else 0.0
         smooth = self.smoother(self.sides(raw))
+        t2 = time.perf_counter() if clock is not None else 0.0
         fm = frame_metrics(smooth)
+        t3 = time.perf_counter() if clock is not None else 0.0
         state = self.tracker.update(fm) if self.tracker is not None else None
+        if clock is not None:
+            t4 = time.perf_counter()
+            for k, dt in (("pose", t1 - t0), ("sides_smooth", t2 - t1), ("metrics", t3 - t2),
+                          ("tracker", t4 - t3)):  # fmt: skip
+                clock[k] = clock.get(k, 0.0) + dt
         return ProcessedFrame(smooth, fm, state)
 
     def draw(self, rgb: np.ndarray, pf: ProcessedFrame) -> np.ndarray:

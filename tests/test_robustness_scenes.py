@@ -89,13 +89,19 @@ def test_partial_occlusion_of_the_working_leg_is_blank_not_zero(good, tmp_path):
     assert any("out of frame" in k for k in rep["result"]["setup_problems"])
 
 
+def _two_people(good, n: int = 60) -> tuple[list, float]:
+    """The good squat on the left, a half-size valgus squatter on the right, ``n`` frames."""
+    frames, fps = good
+    other, _ = decode_rgb(VALGUS, max_frames=n)
+    both = [np.hstack([a, cv2.resize(b, (320, 240))])
+            for a, b in zip(frames[:n], other[:n], strict=False)]  # fmt: skip
+    return both, fps
+
+
 def test_two_people_track_one_and_say_so(good, tmp_path):
     if not VALGUS.is_file():
         pytest.skip(f"{VALGUS} not present")
-    frames, fps = good
-    other, _ = decode_rgb(VALGUS, max_frames=60)
-    both = [np.hstack([a, cv2.resize(b, (320, 240))])
-            for a, b in zip(frames[:60], other[:60], strict=False)]  # fmt: skip
+    both, fps = _two_people(good)
     rep, _ = _run(tmp_path, "two", both, fps)
     # The second (smaller) person is found from about 1.3 s on; people are counted once a
     # second while one person is tracked (PoseEstimator.people_check_s).
@@ -166,11 +172,8 @@ def test_tracking_one_person_still_counts_the_people_in_view(good):
         pytest.skip(f"{VALGUS} not present")
     from formcheck.pose.estimator import PoseEstimator
 
-    frames, fps = good
-    other, _ = decode_rgb(VALGUS, max_frames=60)
-    both = [np.hstack([a, cv2.resize(b, (320, 240))])
-            for a, b in zip(frames[:60], other[:60], strict=False)]  # fmt: skip
-    alone = frames[:60]
+    both, fps = _two_people(good)
+    alone = good[0][:60]
     with PoseEstimator(num_poses=1) as pose:
         two = [pose.detect(f, i / fps, i) for i, f in enumerate(both)]
     with PoseEstimator(num_poses=1) as pose:

@@ -182,8 +182,10 @@ class Baseline:
                 self._straight_since.pop(s, None)
                 continue
             since = self._straight_since.setdefault(s, fm.t_s)
+            if fm.t_s - since < WRONG_STANDING_S - 1e-9:
+                continue
             h = pose_baseline(fm.pose).get(f"thigh_dy_{s}", math.nan)
-            if fm.t_s - since >= WRONG_STANDING_S - 1e-9 and h > 0:
+            if h > 0:
                 self.values[f"thigh_dy_{s}"] = h
                 self._straight_since.pop(s)
                 taken = True

@@ -46,9 +46,7 @@ from formcheck.exercises.timed import TimedSegment
 from formcheck.measure.confidence import is_reliable
 from formcheck.measure.derived import with_derived
 from formcheck.measure.metrics import FrameMetrics
-from formcheck.pose.landmarks import SIDE_NAMES
-
-_SIDE_CODES = {"left": "L", "right": "R"}
+from formcheck.pose.landmarks import SIDE_CODES, SIDE_NAMES
 
 __all__ = ["HOLD_STILL", "ExerciseTracker"]
 
@@ -65,7 +63,7 @@ class ExerciseTracker:
         if side not in ("auto", "left", "right"):
             raise ValueError(f"side must be 'auto', 'left' or 'right', got {side!r}")
         d = self.d = exercise
-        self.fixed = _SIDE_CODES.get(side)
+        self.fixed = SIDE_CODES.get(side)
         self.side_keys = ["both"] if d.sides == "both" else ["left", "right"]
         self.counts: dict[str, int] = dict.fromkeys(self.side_keys, 0)
         self._follow_moving = "side" in d.views or self.fixed is None

@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from formcheck.measure.geometry import METRICS
-from formcheck.pose.landmarks import split_side
+from formcheck.pose.landmarks import SIDE_CODES, split_side
 
 NOT_MEASURABLE = "not measurable from this camera angle"
 
 #: Result side keys -> leg codes.
-SIDE_CODES = {"left": "L", "right": "R"}
 
 #: A metric counts as measurable over a set when reliable in at least this share of the
 #: frames with a person in view.

@@ -32,6 +32,8 @@ FOOT = {"L": 31, "R": 32}  # foot index (toe tip)
 
 SIDES = ("L", "R")
 SIDE_NAMES = {"L": "left", "R": "right"}
+#: The other way: side name -> code.
+SIDE_CODES = {"left": "L", "right": "R"}
 
 
 def split_side(name: str) -> tuple[str, str | None]:

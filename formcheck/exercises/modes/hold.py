@@ -12,8 +12,8 @@ from formcheck.exercises.modes.base import MIN_FAIL_S, SHORT_CUE_S, Mode
 from formcheck.exercises.result import HoldRecord
 from formcheck.exercises.state import Event
 from formcheck.exercises.timed import MotionMeter
+from formcheck.pose.landmarks import SIDE_CODES
 
-_SIDE_CODES = {"left": "L", "right": "R"}
 #: Cue while a hold moves too much (``ExerciseDef.still_max``).
 HOLD_STILL = "Hold still"
 
@@ -104,7 +104,7 @@ class HoldMode(Mode):
         t._log = None
         off = t.base.rest_of(side)
         t._credit(side, hold.peak_value + off)
-        metric = d.metric_for(d.primary_metric, _SIDE_CODES.get(side, "L"))
+        metric = d.metric_for(d.primary_metric, SIDE_CODES.get(side, "L"))
         rec = HoldRecord(
             side=side,
             start_s=hold.start_s,

@@ -11,8 +11,7 @@ from formcheck.exercises.modes.base import MIN_FAIL_S, Mode
 from formcheck.exercises.reps import Rep, RepConfig, RepCounter
 from formcheck.exercises.result import RepRecord
 from formcheck.exercises.state import Event
-
-_SIDE_CODES = {"left": "L", "right": "R"}
+from formcheck.pose.landmarks import SIDE_CODES
 
 
 class RepsMode(Mode):
@@ -73,7 +72,7 @@ class RepsMode(Mode):
             rep = replace(rep, counted=False, reason="other_movement")
         if rep.counted:
             t._credit(side, peak)
-        metric = d.metric_for(d.primary_metric, _SIDE_CODES.get(side, "L"))
+        metric = d.metric_for(d.primary_metric, SIDE_CODES.get(side, "L"))
         rec = RepRecord(
             side=side,
             start_s=rep.start_s,
