@@ -73,7 +73,7 @@ class SetSummary:
 
     @property
     def count_word(self) -> str:
-        return {"reps": "reps", "hold": "holds", "circles": "circles", "timed": "s moving"}.get(
+        return {"reps": "reps", "hold": "holds", "circles": "circles", "timed": "seconds moving"}.get(
             self.mode, "reps"
         )
 
