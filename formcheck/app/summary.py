@@ -73,9 +73,8 @@ class SetSummary:
 
     @property
     def count_word(self) -> str:
-        return {"reps": "reps", "hold": "holds", "circles": "circles", "timed": "seconds moving"}.get(
-            self.mode, "reps"
-        )
+        words = {"reps": "reps", "hold": "holds", "circles": "circles", "timed": "seconds moving"}
+        return words.get(self.mode, "reps")
 
     @property
     def total_count(self) -> float:

@@ -176,10 +176,8 @@ class PoseEstimator:
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
     def infer(self, rgb: np.ndarray, t_s: float):
-        """Raw MediaPipe result for one RGB frame (used by the benchmark)."""
-        return self._infer(self._image(rgb), t_s)
-
-    def _infer(self, image, t_s: float):
+        """Raw MediaPipe result for one RGB frame (also used by the benchmark)."""
+        image = self._image(rgb)
         if self.mode == "video":
             return self._lm.detect_for_video(image, self._timestamp(t_s))
         return self._lm.detect(image)
@@ -187,15 +185,15 @@ class PoseEstimator:
     def detect(self, rgb: np.ndarray, t_s: float, index: int = 0) -> PoseFrame:
         """Landmarks of the chosen person in ``rgb`` (H, W, 3 uint8) shown at ``t_s`` seconds."""
         h, w = rgb.shape[:2]
-        image = self._image(rgb)
-        pf = to_pose_frame(self._infer(image, t_s), index, t_s, w, h)
+        pf = to_pose_frame(self.infer(rgb, t_s), index, t_s, w, h)
         if self._counter is None:
             return pf
         if not pf.n_people:
             self._next_check = -math.inf  # count again as soon as someone is found
             return pf
         if t_s >= self._next_check:
-            self._people = max(1, len(self._counter.detect(image).pose_landmarks or []))
+            found = self._counter.detect(self._image(rgb)).pose_landmarks or []
+            self._people = max(1, len(found))
             self._next_check = t_s + self._check_s
             if self._people > 1:
                 self._several_until = t_s + PEOPLE_HOLD_S
