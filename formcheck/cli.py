@@ -131,6 +131,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         progress=bar,
         write_video=not args.no_video,
         max_seconds=args.max_seconds,
+        analysis_fps=args.analysis_fps,
         mirrored=args.mirrored,
     )
     if bar:
@@ -166,14 +167,23 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (v > 0 and v != float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return v
+def _positive_of(unit: str):
+    """An argparse type: a positive, finite number of ``unit``."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (v > 0 and v != float("inf")):
+            raise argparse.ArgumentTypeError(f"must be a positive number of {unit}, got {text!r}")
+        return v
+
+    return parse
+
+
+_positive = _positive_of("seconds")
+_positive_rate = _positive_of("frames per second")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
         "and right are your own",
     )
     a.add_argument("--max-seconds", type=_positive, help="stop the analysis after N seconds")
+    a.add_argument(
+        "--analysis-fps", type=_positive_rate, metavar="FPS",
+        help="analyse at most FPS frames per second of video (default: every frame); the "
+        "annotated video keeps every frame",
+    )  # fmt: skip
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     a.set_defaults(func=cmd_analyze)
 

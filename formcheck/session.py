@@ -280,8 +280,15 @@ def _put(q: queue.Queue, item: object, errors: list[BaseException]) -> None:
             continue
 
 
-def _check_limits(max_seconds: float | str | None, max_frames: int | None) -> None:
-    """Raise ``ValueError`` for a bad time bound (s, or "auto") or frame limit."""
+def _check_limits(
+    max_seconds: float | str | None, max_frames: int | None, analysis_fps: float | None = None
+) -> None:
+    """Raise ``ValueError`` for a bad time bound (s, or "auto"), frame limit or analysis
+    rate (frames per second)."""
+    if analysis_fps is not None and not (
+        isinstance(analysis_fps, int | float) and 0 < analysis_fps < math.inf
+    ):
+        raise ValueError(f"analysis_fps must be a positive number, got {analysis_fps!r}")
     if max_seconds is not None and not isinstance(max_seconds, str):
         if not (isinstance(max_seconds, int | float) and max_seconds > 0):
             raise ValueError(f"max_seconds must be a positive number, got {max_seconds!r}")
@@ -391,13 +398,21 @@ def _run_frames(
     in_q: queue.Queue, proc: FrameProcessor, sink: CsvSink, summary: RunningSummary,
     camera: CameraCheck, encoder: _Annotator | None, cancel: threading.Event | None,
     max_seconds: float | None, t_start: float, progress: ProgressFn | None,
-    total: int | None,
+    total: int | None, analysis_fps: float | None = None,
 ) -> int:  # fmt: skip
     """The main loop: each decoded frame through the processor, into the CSV, the
-    summaries and the annotator; returns the frames analysed. Raises what the decoder or
-    the annotator hit, and :class:`AnalysisCancelled` on ``cancel`` or the time bound (s)."""
+    summaries and the annotator; returns the frames decoded. Raises what the decoder or
+    the annotator hit, and :class:`AnalysisCancelled` on ``cancel`` or the time bound (s).
+
+    ``analysis_fps``: analyse only the first frame at or after each tick of this rate
+    (frames per second of video time; None = every frame). The frames in between go to
+    the annotated video with the last analysed result drawn on them, and nowhere else.
+    """
     write_error = encoder.errors if encoder else []
     n = 0
+    step = 1.0 / analysis_fps if analysis_fps else 0.0
+    next_t = -math.inf
+    last: ProcessedFrame | None = None
     while True:
         if write_error:
             raise write_error[0]
@@ -417,14 +432,19 @@ def _run_frames(
             return n
         if isinstance(item, BaseException):
             raise item
-        pf = proc.process(item.rgb, item.t_s, item.index)
-        fm = pf.metrics
-        summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values, fm.reliable)
-        if fm.detected:
-            camera.add(pf.pose, fm.position, fm.values)
-        sink.write(csv_row(pf))
+        if last is None or item.t_s + 1e-6 >= next_t:
+            last = pf = proc.process(item.rgb, item.t_s, item.index)
+            fm = pf.metrics
+            summary.add(fm.detected, fm.n_people, fm.view, fm.position, fm.values, fm.reliable)
+            if fm.detected:
+                camera.add(pf.pose, fm.position, fm.values)
+            sink.write(csv_row(pf))
+            if step:
+                next_t = max(next_t, item.t_s - step) + step
+                while next_t <= item.t_s + 1e-6:
+                    next_t += step
         if encoder:
-            encoder.put((item, pf))
+            encoder.put((item, last))
         n += 1
         if progress:
             progress(n, total)
@@ -443,6 +463,7 @@ def analyze_video(
     max_frames: int | None = None,
     mirrored: bool = False,
     pose: PoseEstimator | None = None,
+    analysis_fps: float | None = None,
 ) -> AnalysisResult:
     """Analyse a video file end to end and write the three outputs into ``out_dir``.
 
@@ -452,11 +473,14 @@ def analyze_video(
     under the final file names. ``max_seconds="auto"`` uses :func:`time_bound`
     (proportional to the video's length). ``max_frames`` analyses only the first frames.
     A file cut short is analysed as far as it decodes; the report then has
-    ``video.truncated`` true and a line in ``warnings``.
+    ``video.truncated`` true and a line in ``warnings``. ``analysis_fps`` analyses at most
+    that many frames per second of video (None: every frame; frame times stay the real
+    presentation times, the annotated video keeps every frame, frames.csv has a row per
+    analysed frame).
     """
     path = Path(path)
     out = Path(out_dir)
-    _check_limits(max_seconds, max_frames)
+    _check_limits(max_seconds, max_frames, analysis_fps)
     info: VideoInfo = probe(path)
     if max_seconds == "auto":
         max_seconds = time_bound(info)
@@ -496,7 +520,7 @@ def analyze_video(
     total = min(info.n_frames or 0, max_frames or 1 << 40) or None
     try:
         n = _run_frames(in_q, proc, sink, summary, camera, encoder, cancel, max_seconds,
-                        t_start, progress, total)  # fmt: skip
+                        t_start, progress, total, analysis_fps)  # fmt: skip
         if encoder:
             encoder.close()
         ok = True

@@ -131,3 +131,31 @@ def test_cli_exercises_lists_all_ids():
         "knee_to_knee", "band_stretch", "ball_massage", "quadruped_band_circles",
         "seated_internal_rotation", "hip_hinge_rotation", "standing_spine_twist", "squat_valgus",
     ]  # fmt: skip
+
+
+def test_an_analysis_rate_below_the_video_s_analyses_fewer_frames_and_keeps_every_frame(
+    tmp_path,
+):
+    """``analysis_fps``: the 15 fps squat sample analysed at 7.5 fps still counts its 4
+    reps; frames.csv has a row per analysed frame, the annotated video every frame."""
+    import av
+
+    from formcheck.data import SAMPLES_DIR
+    from formcheck.outputs.report import read_frames_csv
+    from formcheck.session import analyze_video
+
+    sample = SAMPLES_DIR / "squat_valgus__good.mp4"
+    settings = json.loads(sample.with_suffix(".json").read_text())["settings"]
+    res = analyze_video(sample, "squat_valgus", tmp_path, settings=settings,
+                        analysis_fps=7.5)  # fmt: skip
+    rep = res.report
+    decoded = rep["video"]["frames_decoded"]
+    rows = read_frames_csv(res.csv_path)
+    assert len(rows) == rep["frames"] and abs(len(rows) - decoded / 2) <= 1
+    assert rep["result"]["per_side"]["both"]["count"] == 4
+    times = [float(r["t_s"]) for r in rows]
+    assert all(abs(b - a - 2 / 15) < 0.01 for a, b in zip(times, times[1:], strict=False))
+    with av.open(str(res.video_path)) as c:
+        assert c.streams.video[0].frames == decoded
+    with pytest.raises(ValueError, match="analysis_fps"):
+        analyze_video(sample, "squat_valgus", tmp_path / "x", analysis_fps=0)
