@@ -21,7 +21,7 @@ engine change skips MediaPipe (the time column then says ``replay``).
 Usage::
 
     python tools/real_eval.py FOLDER [--truth CSV] [--cache DIR] [--only TEXT]
-                              [--markdown] [--json OUT]
+                              [--markdown] [--json OUT] [--analysis-fps N]
 
 Exit status 0, or 2 when FOLDER holds no clip of the truth table.
 """
@@ -113,7 +113,10 @@ def _top(shares: dict) -> str:
     return f"{k} {round(100 * v)}%"
 
 
-def analyse(clip: Path, rel: str, truth: dict, exercise: str, cache: Path | None) -> Row:
+def analyse(
+    clip: Path, rel: str, truth: dict, exercise: str, cache: Path | None,
+    analysis_fps: float | None = None,
+) -> Row:  # fmt: skip
     """Run one clip as one exercise and score it."""
     ours = truth["ours"].strip().lower() in ("1", "true", "yes")
     want = int(truth["count"]) if ours else 0
@@ -132,7 +135,7 @@ def analyse(clip: Path, rel: str, truth: dict, exercise: str, cache: Path | None
         with tempfile.TemporaryDirectory() as tmp:
             res = analyze_video(
                 clip, exercise, tmp, write_video=False, max_seconds=MAX_SECONDS, pose=pose,
-                mirrored=mirrored,
+                mirrored=mirrored, analysis_fps=analysis_fps,
             )  # fmt: skip
     except Exception as e:  # noqa: BLE001 - a crash is a result here
         row.error = f"{type(e).__name__}: {e}".splitlines()[0][:200]
@@ -233,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default=None, help="only clips whose name contains this")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--analysis-fps", type=float, default=None,
+                    help="analyse at most this many frames per second of video")  # fmt: skip
     a = ap.parse_args(argv)
     clips = find_clips(a.folder, read_truth(a.truth))
     if a.only:
@@ -243,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for path, rel, t in clips:
         for ex in filter(None, (x.strip() for x in t["run_as"].split(";"))):
-            r = analyse(path, rel, t, ex, a.cache)
+            r = analyse(path, rel, t, ex, a.cache, a.analysis_fps)
             print(f"{rel} as {ex}: {r.found} (truth {r.truth}) {r.verdict}", file=sys.stderr)
             rows.append(r)
     print(table(rows, a.markdown))
