@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from formcheck import __version__
+from formcheck.errors import user_message
 from formcheck.outputs.report import SCHEMA, RunningSummary
 from formcheck.session import FrameProcessor, csv_row, reliability_part
 
@@ -178,8 +179,6 @@ class LiveSession:
         try:
             proc = self._factory()
         except Exception as e:  # noqa: BLE001 - shown on the page
-            from formcheck.errors import user_message
-
             with self._lock:
                 self._status = _replace(self._status, error=user_message(e) or repr(e),
                                         running=False)  # fmt: skip

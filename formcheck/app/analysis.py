@@ -19,8 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck import session
 from formcheck.app.charts import primary_metrics, series_for
 from formcheck.data import SAMPLES_DIR
+from formcheck.exercises import get_exercise
+from formcheck.outputs.report import read_frames_csv
+from formcheck.video import VideoError
 
 SAMPLE_DIR = Path(os.environ.get("FORMCHECK_SAMPLES", SAMPLES_DIR))
 UPLOAD_TYPES = ("mp4", "mov", "webm", "avi", "mkv", "m4v")
@@ -163,8 +167,6 @@ def exercise_for(exercise_id: str | None, settings: dict | None = None):
     if not exercise_id:
         return None
     try:
-        from formcheck.exercises import get_exercise
-
         ex = get_exercise(exercise_id)
         return ex.with_settings(settings) if settings else ex
     except Exception:  # noqa: BLE001 - charts then go without a band
@@ -173,8 +175,6 @@ def exercise_for(exercise_id: str | None, settings: dict | None = None):
 
 def bundle(result_dir: Path, result, source: str, name: str) -> Analysis:
     """Read an ``analyze_video`` output folder into an :class:`Analysis`."""
-    from formcheck.outputs.report import read_frames_csv
-
     report = result.report
     rows = read_frames_csv(result.csv_path)
     ex = exercise_for(report.get("exercise"), report.get("settings"))
@@ -205,12 +205,12 @@ def analyze_file(
     cancel: threading.Event | None = None,
 ) -> Analysis:
     """Analyse a file already on disk (a sample); outputs go to a temp dir, then deleted."""
-    from formcheck.session import analyze_video
-
     out = _private_dir()
     try:
-        res = analyze_video(path, exercise_id, out, side=side, settings=settings or {},
-                            progress=progress, cancel=cancel, max_seconds="auto")  # fmt: skip
+        res = session.analyze_video(
+            path, exercise_id, out, side=side, settings=settings or {},
+            progress=progress, cancel=cancel, max_seconds="auto",
+        )  # fmt: skip
         return bundle(out, res, source, name or Path(path).name)
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -229,11 +229,7 @@ def analyze_upload(
     """Analyse uploaded bytes: private temp dir, fixed file name, everything deleted after.
 
     ``mirrored``: a selfie (mirror-image) video, flipped back before analysis."""
-    from formcheck.session import analyze_video
-
     if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-        from formcheck.video import VideoError
-
         raise VideoError(f"the file is larger than {MAX_UPLOAD_MB} MB; trim or compress it "
                          "(a phone's 'share as smaller video' works)")  # fmt: skip
     tmp = _private_dir()
@@ -242,9 +238,10 @@ def analyze_upload(
         fd = os.open(src, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        res = analyze_video(src, exercise_id, tmp / "out", side=side, settings=settings or {},
-                            progress=progress, cancel=cancel, max_seconds="auto",
-                            mirrored=mirrored)  # fmt: skip
+        res = session.analyze_video(
+            src, exercise_id, tmp / "out", side=side, settings=settings or {},
+            progress=progress, cancel=cancel, max_seconds="auto", mirrored=mirrored,
+        )  # fmt: skip
         return bundle(tmp / "out", res, "upload", Path(str(filename or "upload")).name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

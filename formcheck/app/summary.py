@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from formcheck.exercises import get_exercise
+
 SIDE_NAMES = {"L": "Left", "R": "Right", "both": "Both"}
 _SIDE_KEYS = {"l": "L", "left": "L", "r": "R", "right": "R", "both": "both", "b": "both"}
 
@@ -103,8 +105,6 @@ def _exercise_meta(exercise_id: str | None) -> tuple[str, str, str, float | None
     if not exercise_id:
         return ("No exercise", "", "", None)
     try:
-        from formcheck.exercises import get_exercise
-
         ex = get_exercise(exercise_id)
     except Exception:  # noqa: BLE001 - the engine may be missing or renamed
         return (exercise_id.replace("_", " ").capitalize(), "", "", None)

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.data import CORRECTIONS_DIR
-from formcheck.pose.landmarks import HIP, SHOULDER
+from formcheck.pose.landmarks import HIP, KNEE, SHOULDER
 
 #: Where the committed model file lives.
 MODEL_DIR = CORRECTIONS_DIR
@@ -276,8 +276,6 @@ SEATED_KNEE_MAX_LATERAL = 1.2
 
 def knee_lateral(xy: np.ndarray, side: str) -> float:
     """How far ``side``'s knee sits outside its hip, in hip widths (image x; + = lateral)."""
-    from formcheck.pose.landmarks import HIP, KNEE
-
     other = "R" if side == "L" else "L"
     hip, ohip, knee = xy[HIP[side]], xy[HIP[other]], xy[KNEE[side]]
     width = abs(float(ohip[0] - hip[0]))
