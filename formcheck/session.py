@@ -120,20 +120,19 @@ class FrameProcessor:
         With ``timings`` (a dict) each stage's seconds are added to it under its name
         (``pose``, ``sides_smooth``, ``metrics``, ``tracker``): the benchmark's profile.
         """
-        clock = self.timings
-        t0 = time.perf_counter() if clock is not None else 0.0
+        t0 = time.perf_counter()
         raw = self.pose.detect(self._oriented(rgb), t_s, index)
-        t1 = time.perf_counter() if clock is not None else 0.0
+        t1 = time.perf_counter()
         smooth = self.smoother(self.sides(raw))
-        t2 = time.perf_counter() if clock is not None else 0.0
+        t2 = time.perf_counter()
         fm = frame_metrics(smooth)
-        t3 = time.perf_counter() if clock is not None else 0.0
+        t3 = time.perf_counter()
         state = self.tracker.update(fm) if self.tracker is not None else None
-        if clock is not None:
+        if self.timings is not None:
             t4 = time.perf_counter()
             for k, dt in (("pose", t1 - t0), ("sides_smooth", t2 - t1), ("metrics", t3 - t2),
                           ("tracker", t4 - t3)):  # fmt: skip
-                clock[k] = clock.get(k, 0.0) + dt
+                self.timings[k] = self.timings.get(k, 0.0) + dt
         return ProcessedFrame(smooth, fm, state)
 
     def draw(self, rgb: np.ndarray, pf: ProcessedFrame) -> np.ndarray:

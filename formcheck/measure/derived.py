@@ -429,7 +429,6 @@ DERIVED_METRICS: dict[str, Derived] = {
     "thigh_drop_L": _sided(thigh_drop, "L"),
     "thigh_drop_R": _sided(thigh_drop, "R"),
     "leg_bend_diff": leg_bend_diff,
-    "hip_shift": lambda v, b, p: hip_shift(p),
     "side_lunge_shift": lambda v, b, p: side_lunge_shift(v, p),
     # The same while the trunk is upright (a lunge); a hinge's trunk tips forward, and a
     # deadlift's bent, uneven-looking legs at an angle are no lunge.
