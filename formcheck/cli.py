@@ -1,4 +1,4 @@
-"""The ``formcheck`` command line: analyze, exercises, bench.
+"""The ``formcheck`` command line: analyze, batch, exercises, bench.
 
 Every user error ends with exit status 2 and one line ``error: ...`` on
 stderr (never a traceback).
@@ -143,6 +143,43 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from formcheck.batch.jobs import Options, PlanError, make_jobs
+    from formcheck.batch.runner import run_batch
+    from formcheck.data import SAMPLES_DIR
+
+    if not args.inputs and not args.plan:
+        raise UserError("name the videos (files, folders or globs), or give --plan plan.csv")
+    # "samples" names the bundled sample clips, unless such a file or folder exists here.
+    inputs = [str(SAMPLES_DIR) if i == "samples" and not Path(i).exists() else i
+              for i in args.inputs]  # fmt: skip
+    try:
+        jobs = make_jobs(inputs, exercise=args.exercise, plan=args.plan, side=args.side,
+                         settings=_parse_settings(args.set or []), mirrored=args.mirrored)
+        outcome = run_batch(
+            jobs, args.out, Options(write_video=not args.no_video, analysis_fps=args.analysis_fps),
+            workers=args.workers, ray=args.ray is not None, ray_address=args.ray or None,
+            force=args.force, quiet=args.quiet,
+        )  # fmt: skip
+    except PlanError as e:
+        raise UserError(str(e)) from None
+    out = Path(args.out)
+    print(f"{len(outcome.rows)} videos: {outcome.analysed} analysed, {outcome.reused} reused "
+          f"from an earlier run, {outcome.failed} failed ({outcome.seconds:.1f} s)")
+    print(f"wrote {out / 'batch.csv'}, {out / 'batch.json'}, {out / 'index.html'}")
+    return 1 if outcome.failed else 0
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
 def cmd_exercises(args: argparse.Namespace) -> int:
     for ex_id, ex in CATALOGUE.items():
         print(f"{ex_id:26s} {ex.title} ({ex.mode}; camera: {'/'.join(sorted(ex.views))})")
@@ -221,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     a.set_defaults(func=cmd_analyze)
 
+    _add_batch(sub)
+
     e = sub.add_parser("exercises", help="list the exercise ids")
     e.set_defaults(func=cmd_exercises)
 
@@ -234,6 +273,38 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     b.set_defaults(func=cmd_bench)
     return p
+
+
+def _add_batch(sub) -> None:
+    from formcheck.batch.pool import default_workers
+
+    c = sub.add_parser(
+        "batch", help="analyse many videos: one folder each, batch.csv/json, index.html",
+        description="Analyse every video named (files, folders, globs; 'samples' = the "
+        "bundled sample clips) into OUT/<video>/, with OUT/batch.csv, batch.json and a "
+        "report to open, index.html. A second run reuses finished videos.",
+    )  # fmt: skip
+    c.add_argument("inputs", nargs="*", metavar="INPUT", help="video files, folders or globs")
+    c.add_argument("--exercise", "-e", help="exercise id for videos the plan does not name "
+                   "(default: the id in the file name)")  # fmt: skip
+    c.add_argument("--plan", metavar="CSV", help="plan.csv: video, exercise, side, patient, "
+                   "recorded, mirrored, settings (see docs/batch.md)")  # fmt: skip
+    c.add_argument("--out", "-o", required=True, help="batch folder")
+    c.add_argument("--workers", "-j", type=_workers, default=default_workers(),
+                   help=f"videos analysed at once (default: {default_workers()}, one per core)")
+    c.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="run on Ray: alone, a Ray started here; with an address (auto, "
+                   "HOST:PORT), an existing cluster (pip install 'formcheck[cluster]')")
+    c.add_argument("--force", action="store_true", help="redo videos finished before")
+    c.add_argument("--side", choices=("auto", "left", "right"), default="auto")
+    c.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override an exercise setting for every video (repeatable)")
+    c.add_argument("--mirrored", action="store_true", help="the videos are mirror images")
+    c.add_argument("--no-video", action="store_true", help="skip the annotated videos")
+    c.add_argument("--analysis-fps", type=_positive_rate, metavar="FPS",
+                   help="analyse at most FPS frames per second (default: every frame)")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    c.set_defaults(func=cmd_batch)
 
 
 def silence_native_logs() -> None:

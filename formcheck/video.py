@@ -24,6 +24,20 @@ class VideoError(Exception):
     """A video cannot be read or written; the message says what to do."""
 
 
+#: Environment variable: how many threads FFmpeg may use to decode and encode one video
+#: (unset or 0: FFmpeg's own choice, one per core). ``formcheck batch`` workers set it to 1
+#: so that N workers do not fight over the cores.
+THREADS_ENV = "FORMCHECK_THREADS"
+
+
+def codec_threads() -> int:
+    """Threads for one decoder or encoder (``$FORMCHECK_THREADS``; 0 = FFmpeg decides)."""
+    try:
+        return max(0, int(os.environ.get(THREADS_ENV, "0") or 0))
+    except ValueError:
+        return 0
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     """Facts about a video file. Sizes are in display orientation (after rotation)."""
@@ -193,6 +207,8 @@ def _video_stream(container: av.container.InputContainer, name: str) -> av.video
         raise VideoError(f"{name}: the file contains no video frames; record it again")
     s = videos[0]
     s.thread_type = "AUTO"
+    if codec_threads():
+        s.codec_context.thread_count = codec_threads()
     return s
 
 
@@ -369,6 +385,8 @@ class VideoWriter:
             self._s.pix_fmt = "yuv420p"
             self._s.codec_context.time_base = Fraction(1, 1000)
             self._s.options = {"preset": "veryfast", "crf": "26", "movflags": "+faststart"}
+            if codec_threads():
+                self._s.codec_context.thread_count = codec_threads()
         except Exception as e:
             self._tmp.unlink(missing_ok=True)
             raise VideoError(f"cannot write {self.path.name}: {e}") from None

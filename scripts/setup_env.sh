@@ -11,7 +11,7 @@ stamp=".venv/.setup-stamp"
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "Installing formcheck and its dependencies into .venv (first run takes about a minute)..." >&2
-  if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]" \
+  if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,cluster]" \
       > .venv/pip-install.log 2>&1; then
     tail -n 30 .venv/pip-install.log >&2
     echo "error: installing dependencies failed (full log: .venv/pip-install.log)" >&2

@@ -20,6 +20,7 @@ from formcheck.app.analysis import (
     list_samples,
     sample_for,
 )
+from formcheck.app.batch_import import import_batch
 from formcheck.app.charts import trend_chart
 from formcheck.app.live_page import live_section
 from formcheck.app.resources import get_store
@@ -221,6 +222,22 @@ def live_page() -> None:
 
 
 # -- History ---------------------------------------------------------------------
+def _import_section(store) -> None:
+    """An expander that imports a ``formcheck batch`` folder into the history."""
+    with st.expander("Import a batch folder (formcheck batch --out)"):
+        folder = st.text_input("Batch folder", key="hist_import_dir",
+                               placeholder="/path/to/out/batch")  # fmt: skip
+        if st.button("Import", key="hist_import", disabled=not folder.strip()):
+            try:
+                got = import_batch(store, folder.strip())
+            except StoreError as e:
+                st.error(str(e))
+                return
+            st.success(f"Imported {got.imported} sets ({got.already} were already there"
+                       + (f", {got.unreadable} could not be read" if got.unreadable else "")
+                       + ").")  # fmt: skip
+
+
 def history_page() -> None:
     """Past sets: table, trends per exercise, open one again, delete."""
     import pandas as pd
@@ -233,6 +250,7 @@ def history_page() -> None:
         return
     if problem:
         st.warning(problem)
+    _import_section(store)
     choices = exercise_choices()
     try:
         rows = store.sessions()
@@ -254,6 +272,7 @@ def history_page() -> None:
         "exercise": r.title or r.exercise,
         "side": SIDES.get(r.side or "auto", r.side),
         "source": r.source,
+        "patient": str(r.summary.get("patient") or ""),
         "reps / holds": r.total_count,
         # NaN, not None: a numeric column shows an empty cell instead of "None".
         "best depth": math.nan if r.best is None else round(r.best, 1),

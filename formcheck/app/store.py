@@ -331,6 +331,13 @@ class Store:
         args.append(int(limit))
         return [self._row(r, False) for r in self._query(sql, args)]
 
+    def report_values(self, key: str, source: str) -> set[str]:
+        """The values of the top-level report field ``key`` over the sets from ``source``
+        (e.g. the batch keys of imported batch sets)."""
+        rows = self._query("SELECT json_extract(report_json, ?) AS v FROM sessions "
+                           "WHERE source = ?", (f"$.{key}", source))  # fmt: skip
+        return {str(r["v"]) for r in rows if r["v"] is not None}
+
     def get(self, session_id: int) -> SessionRow | None:
         """One set with its full report, or None."""
         rows = self._query("SELECT * FROM sessions WHERE id = ?", (int(session_id),))

@@ -72,6 +72,7 @@ class SetSummary:
     asymmetry_metric: str | None = None
     top_cues: list[tuple[str, int | None]] = field(default_factory=list)
     setup_problems: list[str] = field(default_factory=list)
+    patient: str = ""  # a batch plan's patient id ("" for uploads and live sets)
 
     @property
     def count_word(self) -> str:
@@ -145,7 +146,7 @@ def summarize(report: dict) -> SetSummary:
     unit = str(result.get("unit") or "deg")
     unit = {"deg": "°", "degrees": "°"}.get(unit, f" {unit}")
     s = SetSummary(exercise=ex_id, title=title, mode=mode, unit=unit, primary_label=label,
-                   hold_target_s=target)  # fmt: skip
+                   hold_target_s=target, patient=str(report.get("patient") or ""))  # fmt: skip
     sides: dict[str, SideSummary] = {}
     vals: dict[str, list[float]] = {}
 
