@@ -189,6 +189,8 @@ def cmd_exercises(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from formcheck.bench import run_bench
 
+    if args.batch:
+        return _bench_batch(args)
     video = Path(args.video)
     if not video.exists():
         raise UserError(f"{video}: file not found")
@@ -200,6 +202,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
             result = run_bench(phone, exercise_id=args.exercise, max_frames=args.max_frames)
     else:
         result = run_bench(video, exercise_id=args.exercise, max_frames=args.max_frames)
+    print(json.dumps(result))
+    return 0
+
+
+def _bench_batch(args: argparse.Namespace) -> int:
+    from formcheck.batch.bench import bench_batch
+    from formcheck.batch.jobs import PlanError
+    from formcheck.data import SAMPLES_DIR
+
+    inputs = [str(SAMPLES_DIR) if v == "samples" and not Path(v).exists() else v
+              for v in [args.video, *args.more]]  # fmt: skip
+    try:
+        workers = tuple(int(w) for w in args.workers_list.split(","))
+    except ValueError:
+        raise UserError(
+            f"--workers-list takes numbers like 1,2; got {args.workers_list!r}"
+        ) from None
+    try:
+        result = bench_batch(inputs, workers, write_video=not args.no_video,
+                             exercise=args.exercise)  # fmt: skip
+    except PlanError as e:
+        raise UserError(str(e)) from None
     print(json.dumps(result))
     return 0
 
@@ -265,12 +289,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="time bare inference vs the full pipeline on a video")
     b.add_argument("video")
+    b.add_argument("more", nargs="*", help="with --batch: more videos, folders or globs")
     b.add_argument("--exercise", "-e", default=None)
     b.add_argument("--max-frames", type=int, default=None)
     b.add_argument(
         "--phone-clip", action="store_true",
         help="bench a 1080p portrait phone clip (30 fps, rotation metadata) made from VIDEO",
     )  # fmt: skip
+    b.add_argument(
+        "--batch", action="store_true",
+        help="time `formcheck batch` on VIDEO... ('samples': the bundled clips) with each "
+        "worker count of --workers-list: videos per minute and the scaling",
+    )  # fmt: skip
+    b.add_argument("--workers-list", default="1,2", metavar="N,N", help="with --batch")
+    b.add_argument("--no-video", action="store_true", help="with --batch: no annotated videos")
     b.set_defaults(func=cmd_bench)
     return p
 

@@ -327,3 +327,14 @@ def test_history_page_import_button(pooled, tmp_path, monkeypatch):
         table = at.dataframe[0].value
         assert len(table) == 2 and set(table["source"]) == {"batch"}
     assert Store(tmp_path / "history.sqlite3").count() == 2
+
+
+def test_bench_batch_prints_videos_per_minute(capsys):
+    clip = str(SAMPLES / CLIPS[0])
+    assert main(["bench", clip, "--batch", "--workers-list", "1", "--no-video"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["videos"] == 1 and got["same_counts"] is True
+    (run,) = got["runs"]
+    assert run["workers"] == 1 and run["failed"] == 0 and run["scaling"] == 1.0
+    assert run["videos_per_min"] > 0 and run["realtime_factor"] > 0
+    assert run["realtime_factor"] == pytest.approx(run["videos_per_min"] * 11.2 / 60, rel=0.05)
