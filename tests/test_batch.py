@@ -338,3 +338,12 @@ def test_bench_batch_prints_videos_per_minute(capsys):
     assert run["workers"] == 1 and run["failed"] == 0 and run["scaling"] == 1.0
     assert run["videos_per_min"] > 0 and run["realtime_factor"] > 0
     assert run["realtime_factor"] == pytest.approx(run["videos_per_min"] * 11.2 / 60, rel=0.05)
+
+
+def test_ray_missing_is_one_line_saying_what_to_install(videos, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    code = main(["batch", str(videos / CLIPS[0]), "--out", str(tmp_path / "o"), "--ray", "-q"])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("error: Ray is not installed: pip install 'formcheck[cluster]' "
+                   "(or run without --ray)")  # fmt: skip
