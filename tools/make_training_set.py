@@ -167,7 +167,11 @@ def clothing(rng: np.random.Generator, label: str) -> dict:
 
 #: Camera set-up presets: (distance scale, height offset m, azimuth deg, look-at z offset).
 CAM_PRESETS = [(1.0, 0.0, 0.0, 0.0), (0.85, -0.2, -8.0, -0.05), (1.15, 0.25, 8.0, 0.05),
-               (1.0, 0.1, 14.0, 0.0)]  # fmt: skip
+               (1.0, 0.1, 14.0, 0.0),
+               # 4-7: held-out camera set-ups, never in a training round (``render-newcam``):
+               # closer and lower, farther and higher, 22 degrees to either side.
+               (0.72, -0.3, 4.0, -0.08), (1.35, 0.4, -4.0, 0.08), (1.0, 0.05, 22.0, 0.0),
+               (0.9, -0.1, -22.0, 0.04)]  # fmt: skip
 
 
 def recipe() -> list[dict]:
@@ -184,7 +188,8 @@ def recipe() -> list[dict]:
 
 
 #: Per-round clip seed offsets (rounds never share a seed).
-SEED_OFFSET = {"": 0, "r2_": 500, "r3_": 800, "h_": 1100, "r4_": 1400, "r5_": 1700}
+SEED_OFFSET = {"": 0, "r2_": 500, "r3_": 800, "h_": 1100, "r4_": 1400, "r5_": 1700,
+               "c_": 2000}  # fmt: skip
 
 
 def _round(seed: int, table: list, n_bodies: int, first: int, tag: str) -> list[dict]:
@@ -260,6 +265,24 @@ HOLDOUT: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float
     ("ball_massage", "good", (), "both", 1, 1, (1.0, 1.0)),
     ("quadruped_band_circles", "good", (), "both", 3, 1, (1.0, 1.0)),
 ]  # fmt: skip
+
+
+#: Held-out camera set-ups (presets 4-7) on training bodies: the seated exercise only,
+#: 3 reps a clip, to tell a camera the models never saw from a body they never saw.
+NEWCAM_SEED = RECIPE_SEED + 7
+NEWCAM: list[tuple[str, str, tuple[str, ...], str, int, int, tuple[float, float]]] = [
+    ("seated_internal_rotation", "good", (), "alt", 3, 6, (0.8, 1.1)),
+    ("seated_internal_rotation", "trunk_rotation", ("trunk_rotation",), "alt", 3, 2,
+     (0.8, 1.1)),
+]  # fmt: skip
+
+
+def newcam() -> list[dict]:
+    """The held-out-camera clip list: training bodies (round 1), camera presets 4-7."""
+    clips = _round(NEWCAM_SEED, NEWCAM, N_BODIES, 0, "c_")
+    for i, c in enumerate(clips):
+        c["cam_preset"] = 4 + i % 4
+    return clips
 
 
 def holdout() -> list[dict]:
@@ -414,7 +437,8 @@ def extract(out: Path, follow: bool, total: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("stage", choices=["render", "extract", "list", "render-holdout"])
+    ap.add_argument("stage",
+                    choices=["render", "extract", "list", "render-holdout", "render-newcam"])
     ap.add_argument("--out", type=Path, default=Path("/tmp/fc_train"))
     ap.add_argument("--only", action="append", default=None, help="clip name(s) to render")
     ap.add_argument("--follow", action="store_true", help="extract: wait for more clips")
@@ -427,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         render(a.out, a.only)
     elif a.stage == "render-holdout":
         render(a.out, a.only, holdout(), "holdout")
+    elif a.stage == "render-newcam":
+        render(a.out, a.only, newcam(), "newcam")
     else:
         extract(a.out, a.follow, len(recipe()))
     return 0
