@@ -223,6 +223,12 @@ def rep_chart(
         title += " (not counted)"
     if kind == "hold" and _finite(item.get("duration_s")):
         title += f" · {float(item['duration_s']):.1f} s"
+    trusted = item.get("depth_reliable") is not False
+    pm = float(item["depth_uncertainty"]) if _finite(item.get("depth_uncertainty")) else None
+    if not trusted:
+        title += " · depth not trusted"
+    elif pm is not None and _finite(item.get("peak_value")):
+        title += f" · {float(item['peak_value']):.0f} ± {pm:.0f}{'°' if unit == 'deg' else ''}"
     y = alt.Y("value:Q", title=_axis_title(unit), scale=alt.Scale(zero=False))
     line = alt.Chart(df).mark_line(color="#1f77b4").encode(
         x=alt.X("t_rel:Q", title="seconds from start"), y=y,
@@ -235,11 +241,16 @@ def rep_chart(
                       .encode(y="lo:Q", y2="hi:Q"))  # fmt: skip
     layers.append(line)
     if _finite(item.get("peak_s")) and _finite(item.get("peak_value")):
+        peak = float(item["peak_value"])
         pdf = pd.DataFrame({"t_rel": [float(item["peak_s"]) - float(item["start_s"])],
-                            "value": [float(item["peak_value"])]})  # fmt: skip
+                            "value": [peak]})  # fmt: skip
+        if pm is not None and trusted:  # the measured uncertainty as an error bar
+            layers.append(alt.Chart(pdf.assign(lo=peak - pm, hi=peak + pm))
+                          .mark_rule(color="#d62728", strokeWidth=2)
+                          .encode(x="t_rel:Q", y="lo:Q", y2="hi:Q"))  # fmt: skip
         layers.append(
             alt.Chart(pdf)
-            .mark_point(color="#d62728", size=80, filled=True)
+            .mark_point(color="#d62728" if trusted else "#999999", size=80, filled=True)
             .encode(
                 x="t_rel:Q",
                 y="value:Q",

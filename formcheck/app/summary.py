@@ -51,6 +51,8 @@ class SideSummary:
     hold_longest_s: float | None = None
     holds_reached: int | None = None
     depth_measurable: bool = True
+    uncertainty: float | None = None  # ± on best/average, measured on held-out renders
+    untrusted: int = 0  # counted reps whose depth the landmarks could not support
 
     @property
     def label(self) -> str:
@@ -205,6 +207,8 @@ def summarize(report: dict) -> SetSummary:
             v = finite_float(_first(ps, *keys))
             if v is not None:
                 setattr(ss, attr, v)
+        ss.uncertainty = finite_float(ps.get("depth_uncertainty"))
+        ss.untrusted = int(finite_float(ps.get("unreliable_depths")) or 0)
         if ps.get("depth_reliable") is False:  # the camera angle cannot measure the depth
             ss.depth_measurable, ss.best, ss.average = False, None, None
     timed = result.get("timed")

@@ -17,6 +17,20 @@ def fmt(v: float | None, unit: str = "", digits: int = 0) -> str:
     return f"{v:.{digits}f}{unit}"
 
 
+def depth_text(side, unit: str) -> str:
+    """``best 62° ± 11° · average 59° ± 11°`` (the ± where measured), plus a note for reps
+    whose depth could not be trusted."""
+    pm = f" ± {side.uncertainty:g}{unit}" if side.uncertainty is not None else ""
+    text = ""
+    if side.best is not None:
+        text = f"best {fmt(side.best, unit)}{pm} · average {fmt(side.average, unit)}{pm}"
+    if side.untrusted:
+        of = "any rep" if side.untrusted >= (side.count or 0) else f"{side.untrusted} rep(s)"
+        note = f"depth not trusted on {of}: the knee was seen too close to the ankle"
+        text = f"{text} · {note}" if text else note
+    return text or f"best {fmt(None, unit)} · average {fmt(None, unit)}"
+
+
 def summary_cards(s: SetSummary) -> None:
     """Per-side counts, best/average depth, time held vs target, left/right difference, cues."""
     st.markdown(f"#### {s.title}")
@@ -32,7 +46,7 @@ def summary_cards(s: SetSummary) -> None:
             count = f"{side.count:g}" if side.count is not None else "–"
             st.metric(f"{side.label}: {unit}", count)
             if side.depth_measurable:
-                st.caption(f"best {fmt(side.best, s.unit)} · average {fmt(side.average, s.unit)}")
+                st.caption(depth_text(side, s.unit))
             else:
                 st.caption(f"depth {NOT_MEASURABLE}")
             if s.mode == "hold" and side.hold_total_s is not None:

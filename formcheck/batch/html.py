@@ -256,6 +256,12 @@ def _count_text(row: dict) -> str:
     return f"{fmt(c)} {one if c == 1 else many}{lr}"
 
 
+def _pm(row: dict) -> str:
+    """`` ± 11`` when the row's depth has a measured uncertainty, else ""."""
+    u = num(row.get("depth_uncertainty"))
+    return "" if u is None or num(row.get("best_depth")) is None else f" ± {u:.0f}"
+
+
 def _table(rows: list[dict], ids: list[str]) -> str:
     heads = ["Video", "Patient", "Recorded", "Exercise", "Status", "Count", "Best °", "Average °",
              "Held (s)", "L−R asym. °", "Top cues", "Detection", "Time taken", "Files"]  # fmt: skip
@@ -273,7 +279,8 @@ def _table(rows: list[dict], ids: list[str]) -> str:
             esc(r.get("title") or r.get("exercise")),
             ("ok (reused)" if r.get("reused") else "ok") if ok
             else f'<span class="err">failed: {esc(r.get("error"))}</span>',
-            f'<td class="n">{esc(_count_text(r))}', f'<td class="n">{fmt(r.get("best_depth"))}',
+            f'<td class="n">{esc(_count_text(r))}',
+            f'<td class="n">{fmt(r.get("best_depth"))}{_pm(r)}',
             f'<td class="n">{fmt(r.get("average_depth"))}', f'<td class="n">{fmt(r.get("hold_s"))}',
             f'<td class="n">{fmt(r.get("asymmetry"), sign=True)}',
             '<td class="c">' + esc(r.get("top_cues")),

@@ -1,6 +1,7 @@
 """A batch's table: one row per video, written as ``batch.csv`` and ``batch.json``.
 
-Units: depths and asymmetry in degrees (the exercise's primary measure), times in
+Units: depths and asymmetry in degrees (the exercise's primary measure; ``depth_uncertainty``
+the measured ± on them, where there is one), times in
 seconds, ``detection_rate`` a fraction of frames (0-1). ``count`` is reps, holds or
 circles, or seconds moving for a timed exercise. Both files are replaced atomically, so
 a reader never sees half a table.
@@ -31,8 +32,8 @@ ROW_FILE = "batch_row.json"
 COLUMNS = (
     "video", "name", "status", "error", "reused", "exercise", "title", "mode", "side",
     "patient", "recorded", "count", "count_left", "count_right", "best_depth",
-    "average_depth", "hold_s", "longest_hold_s", "asymmetry", "top_cues", "detection_rate",
-    "duration_s", "seconds", "input_sha256",
+    "average_depth", "depth_uncertainty", "hold_s", "longest_hold_s", "asymmetry", "top_cues",
+    "detection_rate", "duration_s", "seconds", "input_sha256",
 )  # fmt: skip
 
 
@@ -83,6 +84,7 @@ def row_from_report(job: Job, report: dict, input_sha256: str, seconds: float) -
     trusted = [d for d in sides if d.get("depth_reliable") is not False]
     bests = [d["best_depth"] for d in trusted if d.get("best_depth") is not None]
     avgs = [d["average_depth"] for d in trusted if d.get("average_depth") is not None]
+    pms = [d["depth_uncertainty"] for d in trusted if d.get("depth_uncertainty") is not None]
     holds = [d.get("total_hold_s") or 0.0 for d in sides]
     longest = [d.get("longest_hold_s") or 0.0 for d in sides]
     asym = res.get("asymmetry") or {}
@@ -93,6 +95,7 @@ def row_from_report(job: Job, report: dict, input_sha256: str, seconds: float) -
         count_left=count("left"), count_right=count("right"),
         best_depth=_num(max(bests)) if bests else None,
         average_depth=_num(sum(avgs) / len(avgs)) if avgs else None,
+        depth_uncertainty=_num(max(pms), 1) if pms and bests else None,
         hold_s=_num(sum(holds)) if mode == "hold" else None,
         longest_hold_s=_num(max(longest)) if mode == "hold" and longest else None,
         asymmetry=_num(asym.get("diff")) if isinstance(asym, dict) else None,

@@ -118,6 +118,14 @@ class ExerciseDef:
     circles_target: int | None = None
     timed_target_s: float | None = None
     depth_full: float | None = None
+    #: The reported depth's measured uncertainty (``unit``): on held-out rendered reps the
+    #: true depth fell within +- this of the reported one 80% of the time (None: not
+    #: measured). Shown with every depth ("62° ± 11°"); docs/accuracy.md has the numbers.
+    depth_uncertainty: float | None = None
+    #: (derived metric with ``{side}``, minimum): that metric at a rep's deepest frame must
+    #: reach the minimum for the rep's depth to be trusted; below it the rep still counts,
+    #: but its depth is reported as unreliable and left out of the best and average.
+    depth_check: tuple[str, float] | None = None
     min_hold_s: float = 1.0
     settle_rate: float = 6.0
     hold_tolerance_s: float = 0.25

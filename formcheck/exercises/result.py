@@ -30,6 +30,11 @@ class RepRecord:
     depth_pct: float | None
     form: dict[str, dict[str, Any]]
     cues: list[str]
+    #: False: the landmarks at the deepest frame failed the exercise's ``depth_check``, so
+    #: ``peak_value`` is not to be trusted (the rep still counts).
+    depth_reliable: bool = True
+    #: +- the measured uncertainty of ``peak_value`` (unit; None: not measured).
+    depth_uncertainty: float | None = None
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ class ExerciseTracker:
         self._sides: Counter[str] = Counter()
         self._asym: dict[str, float] = {}
         self._peak = -math.inf
+        self._peak_check = math.nan
         self._announced: set[str] = set()
         self._last_side: str | None = None
         # records
@@ -177,12 +178,16 @@ class ExerciseTracker:
         self._sides = Counter()
         self._asym = {}
         self._peak = -math.inf
+        self._peak_check = math.nan
 
     def _track_activity(self, s: str | None, value: float, v: dict[str, float]) -> None:
         if s is not None:
             self._sides[s] += 1
-        if not math.isnan(value):
-            self._peak = max(self._peak, value)
+        if not math.isnan(value) and value > self._peak:
+            self._peak = value
+            if self.d.depth_check is not None:  # the check's value at the deepest frame
+                name = self.d.metric_for(self.d.depth_check[0], s or self.fixed or "L")
+                self._peak_check = v.get(name, math.nan)
         if self.d.asym_metric:
             for code, name in SIDE_NAMES.items():
                 metric = self.d.metric_for(self.d.asym_metric, code)
@@ -201,9 +206,14 @@ class ExerciseTracker:
             return SIDE_NAMES.get(self._last_side or "L", "left")
         return SIDE_NAMES[self._sides.most_common(1)[0][0]]
 
-    def _credit(self, side: str, peak: float) -> None:
+    def depth_trusted(self) -> bool:
+        """False when the activity's deepest frame failed the exercise's ``depth_check``."""
+        check = self.d.depth_check
+        return check is None or not (self._peak_check < check[1])
+
+    def _credit(self, side: str, peak: float, depth_ok: bool = True) -> None:
         self.counts[side] = self.counts.get(side, 0) + 1
-        self.peaks.setdefault(side, []).append(peak)
+        self.peaks.setdefault(side, []).append(peak if depth_ok else math.nan)
         for k, x in self._asym.items():
             self.asym_peaks[k].append(x)
 
@@ -340,6 +350,13 @@ class ExerciseTracker:
             self.peaks,
             d.depth_full,
         )
+        for side_key, ps in per_side.items():
+            doubtful = [r for r in self.rep_records
+                        if r.side == side_key and r.counted and not r.depth_reliable]  # fmt: skip
+            if doubtful:
+                ps["unreliable_depths"] = len(doubtful)
+            if d.depth_uncertainty is not None and ps.get("best_depth") is not None:
+                ps["depth_uncertainty"] = d.depth_uncertainty
         if d.sides == "both":
             asym = asymmetry(
                 self.asym_peaks["left"],

@@ -226,6 +226,19 @@ def knee_drop_moved(v: Values, b: Values, pose: PoseFrame | None, side: str) -> 
     return knee_drop_planted(v, b, pose, side) - (0.0 if math.isnan(t0) else t0)
 
 
+def shank_ratio(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
+    """MediaPipe's knee-to-ankle length now over its length at rest (image pixels; 1 = as
+    at rest). A seated knee dropping toward the midline turns its shank into the image
+    plane, so the true ratio grows; MediaPipe sometimes pulls the knee and ankle together
+    instead (under 0.6 at the bottom: the depth read then runs 14-24 deep). NaN without
+    both landmarks or a rest length."""
+    rest = _get(b, f"shank_{side}")
+    xy = _seen(pose, [KNEE[side], ANKLE[side]])
+    if xy is None or math.isnan(rest) or rest <= 1e-6:
+        return _NAN
+    return float(np.hypot(*(xy[KNEE[side]] - xy[ANKLE[side]]))) / rest
+
+
 def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
     """Thigh angle from vertical from the shrinking hip-to-knee height (degrees, 0 = standing).
 
@@ -378,6 +391,8 @@ def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
             tilt0 = knee_drop_planted({}, out, pose, s)  # the knee's tilt over its own ankle
             if not math.isnan(tilt0):
                 out[f"knee_tilt0_{s}"] = tilt0
+            if vis[KNEE[s]] >= VISIBILITY_THRESHOLD:
+                out[f"shank_{s}"] = float(np.hypot(*(xy[KNEE[s]] - xy[ANKLE[s]])))
         if min(vis[KNEE[s]], vis[HIP[s]]) >= VISIBILITY_THRESHOLD:
             out[f"thigh_dy_{s}"] = float(xy[KNEE[s], 1] - xy[HIP[s], 1])
         y = knee_path(pose, s)[1]
@@ -424,6 +439,8 @@ DERIVED_METRICS: dict[str, Derived] = {
     "knee_drop_planted_R": _sided(knee_drop_planted, "R"),
     "knee_drop_seated_L": _sided(knee_drop_seated, "L"),
     "knee_drop_seated_R": _sided(knee_drop_seated, "R"),
+    "shank_ratio_L": _sided(shank_ratio, "L"),
+    "shank_ratio_R": _sided(shank_ratio, "R"),
     "knee_drop_out_L": lambda v, b, p: -knee_drop_planted(v, b, p, "L"),
     "knee_drop_out_R": lambda v, b, p: -knee_drop_planted(v, b, p, "R"),
     "thigh_drop_L": _sided(thigh_drop, "L"),
@@ -464,8 +481,8 @@ DERIVED_METRICS: dict[str, Derived] = {
 #: :func:`pose_baseline`'s landmark positions).
 BASELINE_METRICS = ("pelvis_yaw", "trunk_twist", "knee_rel_y_L", "knee_rel_y_R")
 BASELINE_POSE_KEYS = (
-    *(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "knee_tilt0", "thigh_dy", "knee_path_y")
-      for s in "LR"),
+    *(f"{k}_{s}" for k in ("ankle_x", "ankle_y", "knee_tilt0", "thigh_dy", "knee_path_y",
+                           "shank") for s in "LR"),
     "shoulder_w",
     "torso_dy",
 )

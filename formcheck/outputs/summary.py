@@ -11,6 +11,13 @@ def _fmt(v, unit: str) -> str:
     return f"{v:.0f}°" if unit == "deg" else f"{v:.2f} {unit}"
 
 
+def _pm(uncertainty, unit: str) -> str:
+    """`` ± 11°`` for a measured depth uncertainty, else ""."""
+    if uncertainty is None:
+        return ""
+    return f" ± {uncertainty:.0f}°" if unit == "deg" else f" ± {uncertainty:.2f} {unit}"
+
+
 def summary_lines(result: dict) -> list[str]:
     """Lines like ``left: 3 reps, best 62°, average 58°`` from ``ExerciseResult.to_dict()``."""
     mode = result.get("mode", "")
@@ -31,15 +38,21 @@ def summary_lines(result: dict) -> list[str]:
         else:
             what = f"{d.get('timed_s', 0):.1f} s"
         depth = ""
+        pm = _pm(d.get("depth_uncertainty"), unit)
         if d.get("depth_reliable") is False:
             depth = ", depth not measurable from this camera angle"
         elif d.get("best_depth") is not None:
             depth = (
-                f", best {_fmt(d.get('best_depth'), unit)}, "
-                f"average {_fmt(d.get('average_depth'), unit)}"
+                f", best {_fmt(d.get('best_depth'), unit)}{pm}, "
+                f"average {_fmt(d.get('average_depth'), unit)}{pm}"
             )
             if d.get("best_depth_pct") is not None:
                 depth += f" ({d['best_depth_pct']:.0f}% of the way to the floor at best)"
+        n_bad = d.get("unreliable_depths") or 0
+        if n_bad and d.get("depth_reliable") is not False:
+            of = "every rep" if n_bad >= d.get("count", 0) else f"{n_bad} of {d.get('count')} reps"
+            depth += (f"; depth not trusted on {of} (the knee was seen too close to the "
+                      "ankle at the bottom)")  # fmt: skip
         lines.append(f"  {who}: {what}{depth}")
     asym = result.get("asymmetry")
     if asym and asym.get("diff") is not None:

@@ -70,8 +70,9 @@ class RepsMode(Mode):
         other = [r for r in d.rules if r.disqualifies and form[r.id]["pass"] is False]
         if rep.counted and other:
             rep = replace(rep, counted=False, reason="other_movement")
+        depth_ok = t.depth_trusted()
         if rep.counted:
-            t._credit(side, peak)
+            t._credit(side, peak, depth_ok)
         metric = d.metric_for(d.primary_metric, SIDE_CODES.get(side, "L"))
         rec = RepRecord(
             side=side,
@@ -86,6 +87,8 @@ class RepsMode(Mode):
             depth_pct=100.0 * peak / d.depth_full if d.depth_full else None,
             form=form,
             cues=list(log.cues),
+            depth_reliable=depth_ok,
+            depth_uncertainty=d.depth_uncertainty,
         )
         t.rep_records.append(rec)
         if rep.counted:
