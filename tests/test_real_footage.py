@@ -120,3 +120,14 @@ def test_a_camera_between_front_and_side_is_named_as_borderline():
     assert len(notes) == 1 and "61%" in notes[0] and "between front-on and side-on" in notes[0]
     # squat/bluewall_side_3reps (side-on, turning at the end): 33%, no note.
     assert CameraCheck().notes({"other": 0.33, "side": 0.67}) == []
+
+
+def test_a_clip_that_cuts_between_a_front_and_a_side_camera_counts_every_rep():
+    # Reps 1-2 and 7-9 are seen from the front, 3-6 from the side. Back on the front
+    # camera, the side camera's standing thigh heights made reps 7-9 read 20 degrees
+    # down while standing, and they merged (7 counted): the front heights come back now.
+    res, _ = replay("mrpose_airsquat_front_side", "squat_valgus")
+    assert count(res) == 9
+    peaks = [r["peak_s"] for r in res["reps"] if r["counted"]]
+    truth = [2.8, 6.5, 10.8, 15.3, 19.9, 24.3, 28.7, 32.2, 35.9]  # bottoms by eye
+    assert peaks == pytest.approx(truth, abs=0.8)

@@ -19,7 +19,9 @@ the squat depth. A hidden ankle is never followed: only an ankle seen clearly
 up at once to one seen at rest that is 1.5 times as tall (the set began at the bottom of a
 squat). A thigh that reads well dropped while its knee is straight, seen side-on or at an
 angle, for a second, is standing too: its standing height was taken wrong (a phone moved
-up close while the set-up settled) and is taken again (:meth:`Baseline.restand`).
+up close while the set-up settled) and is taken again (:meth:`Baseline.restand`). The
+standing heights are kept per camera view, so a clip that cuts from a front camera to a
+side one and back gets its front heights back (:meth:`Baseline.switch_view`).
 """
 
 from __future__ import annotations
@@ -60,6 +62,15 @@ WRONG_STANDING_DROP = 18.0
 WRONG_STANDING_S = 1.0
 #: Re-anchor the shoulder width only while the shoulder line is this close to its start (deg).
 REANCHOR_MAX_TURN = 8.0
+#: Standing heights remembered per camera view (front / side), and how long a new view
+#: must last (s) before its heights are swapped in.
+VIEW_KEYS = ("thigh_dy_L", "thigh_dy_R", "torso_dy")
+VIEW_SWITCH_S = 0.3
+#: Only after a cut: a stretch of at least CUT_GAP_S (s) without a usable frame (nobody
+#: found, or the setup failing: a cross-fade, a camera switch) ending at most CUT_RECENT_S
+#: before the new view. A view that only flickers (an oblique camera) never swaps heights.
+CUT_GAP_S = 0.2
+CUT_RECENT_S = 1.5
 
 
 class Baseline:
@@ -73,6 +84,12 @@ class Baseline:
         self._rest_buf: dict[str, deque[float]] = {}
         self._first_ok = True
         self._straight_since: dict[str, float] = {}  # leg -> since when straight, dropped
+        self._by_view: dict[str, dict[str, float]] = {}  # view -> its standing heights
+        self._new_view: tuple[str, float] | None = None  # (view, since when)
+        self._last_ok_t: float | None = None  # the last frame switch_view saw
+        self._cut_t = -math.inf  # when the last gap (a possible cut) ended
+        self._last_view: str | None = None  # the front/side view of the last usable frame
+        self._left_view: str | None = None  # the view before the last gap
 
     @property
     def fixed(self) -> bool:
@@ -189,7 +206,47 @@ class Baseline:
                 self.values[f"thigh_dy_{s}"] = h
                 self._straight_since.pop(s)
                 taken = True
+        if taken and fm.view in ("front", "side"):
+            self._by_view[fm.view] = self._heights()  # these belong to this view
         return taken
+
+    def switch_view(self, fm: FrameMetrics) -> bool:
+        """Give a camera view its own standing heights back after a cut.
+
+        The heights taken when the setup passed belong to that view; those
+        :meth:`restand` takes again belong to the view they were taken in. When, just
+        after a cut (no usable frame for :data:`CUT_GAP_S`), the view is one of these for
+        :data:`VIEW_SWITCH_S`, its heights come back: a clip that cuts from a front camera
+        to a side one and back. True when they did (a rep under way was read against the
+        other view's heights). Call on every usable frame after the setup has passed.
+        """
+        if not self.fixed or not fm.detected:
+            return False
+        if self._last_ok_t is not None and fm.t_s - self._last_ok_t >= CUT_GAP_S - 1e-9:
+            self._cut_t = fm.t_s
+            self._left_view = self._last_view  # the view the cut left
+        self._last_ok_t = fm.t_s
+        if fm.view not in ("front", "side"):
+            return False
+        self._last_view = fm.view
+        if not self._by_view:  # the setup's own view
+            self._by_view[fm.view] = self._heights()
+        known = self._by_view.get(fm.view)
+        cut_here = self._left_view not in (None, fm.view) and fm.t_s - self._cut_t <= CUT_RECENT_S
+        if not known or known == self._heights() or not cut_here:
+            self._new_view = None  # the same camera (an oblique one flickers): keep all
+            return False
+        if self._new_view is None or self._new_view[0] != fm.view:
+            self._new_view = (fm.view, fm.t_s)
+        if fm.t_s - self._new_view[1] < VIEW_SWITCH_S - 1e-9:
+            return False
+        self._by_view[self._left_view] = self._heights()  # as they were followed there
+        self.values.update(known)
+        self._new_view, self._cut_t = None, -math.inf
+        return True
+
+    def _heights(self) -> dict[str, float]:
+        return {k: self.values[k] for k in VIEW_KEYS if k in self.values}
 
     def _follow(self, now: dict[str, float], keys: tuple[str, ...]) -> None:
         for k in keys:

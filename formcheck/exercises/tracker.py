@@ -279,7 +279,7 @@ class ExerciseTracker:
         d = self.d
         self._flags = fm.reliable
         v = with_derived(src, self.base.values, fm.pose)
-        if st.ok and d.mode == "reps" and self.base.restand(fm, v):
+        if st.ok and d.mode == "reps" and (self.base.switch_view(fm) | self.base.restand(fm, v)):
             self.mode.cancel()  # the standing thigh height was wrong: so was that "rep"
             v = with_derived(src, self.base.values, fm.pose)
         s, value, metric = self._pick(v)
