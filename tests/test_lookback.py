@@ -79,3 +79,19 @@ def test_lookback_changes_nothing_for_a_clip_that_starts_at_rest():
     a, b = t_look.finish(), t_live.finish()
     assert a.per_side == b.per_side
     assert [(r.peak_s, r.end_s) for r in a.reps] == [(r.peak_s, r.end_s) for r in b.reps]
+
+
+def test_a_rep_cut_by_the_start_of_a_file_needs_less_time_than_later_ones():
+    from formcheck.exercises.reps import EARLY_MIN_FRACTION, RepConfig, RepCounter
+
+    def reps(early_s: float) -> list:
+        rc = RepCounter(RepConfig(enter=20, exit=10, target=30, min_rep_s=1.0, early_s=early_s))
+        # 0.7 s reps (from the last rest frame): one starting at once, one at 3 s
+        track = [0, 0, 25, 35, 35, 35, 35, 25, 0] + [0] * 22 + [25, 35, 35, 35, 35, 35, 25, 0, 0]
+        out = [rc.update(i / 10, v) for i, v in enumerate(track)]
+        return [r for r in out if r]
+
+    assert EARLY_MIN_FRACTION * 1.0 < 0.7 < 1.0
+    first, later = reps(early_s=1.0)
+    assert first.counted and not later.counted and later.reason == "too_short"
+    assert [r.counted for r in reps(early_s=0.0)] == [False, False]  # live: no leniency

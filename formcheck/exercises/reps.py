@@ -36,6 +36,14 @@ class RepConfig:
     settle_window_s: float = 0.5
     release_drop: float | None = None
     hold_tolerance_s: float = 0.0
+    #: A rep that began within this many seconds of the first frame (a file that starts
+    #: mid-movement: part of the rep happened before the recording) needs only
+    #: EARLY_MIN_FRACTION of ``min_rep_s``. 0 (live): every rep needs all of it.
+    early_s: float = 0.0
+
+
+#: Share of ``min_rep_s`` a rep cut by the start of the recording must last.
+EARLY_MIN_FRACTION = 0.6
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class RepCounter:
         self._hold_sum = 0.0
         self._hold_n = 0
         self._recent: deque[tuple[float, float]] = deque()
+        self._t0: float | None = None  # the first frame's time
 
     @property
     def in_rep(self) -> bool:
@@ -99,6 +108,8 @@ class RepCounter:
 
     def update(self, t: float, value: float) -> Rep | None:
         """Advance to time ``t`` (s) with the primary ``value`` (NaN = not measurable)."""
+        if self._t0 is None:
+            self._t0 = t
         self._tick(t)
         cfg = self.cfg
         if math.isnan(value):
@@ -175,13 +186,20 @@ class RepCounter:
         self._hold_best = 0.0
         self._hold_sum, self._hold_n = 0.0, 0
 
+    def _min_duration(self) -> float:
+        """The current rep's minimum length (s): shorter when the recording cut into it."""
+        cfg = self.cfg
+        if cfg.early_s and self._t0 is not None and self._start - self._t0 <= cfg.early_s:
+            return EARLY_MIN_FRACTION * cfg.min_rep_s
+        return cfg.min_rep_s
+
     def _end(self, t: float, lost: bool = False) -> Rep:
         cfg = self.cfg
         duration = t - self._start
         reason = None
         if lost:
             reason = "lost_tracking"
-        elif duration < cfg.min_rep_s:
+        elif duration < self._min_duration():
             reason = "too_short"
         elif self._hold_best < cfg.end_hold_s - cfg.hold_tolerance_s - 0.5 * self._dt:
             reason = "hold_too_short"

@@ -13,6 +13,9 @@ from formcheck.exercises.result import RepRecord
 from formcheck.exercises.state import Event
 from formcheck.pose.landmarks import SIDE_CODES
 
+#: Files only: a rep that starts this early (s) may have begun before the recording.
+EARLY_S = 1.0
+
 
 class RepsMode(Mode):
     """Counts reps; a rule marked ``disqualifies`` that fails makes one another movement."""
@@ -31,6 +34,7 @@ class RepsMode(Mode):
                 settle_rate=d.settle_rate if d.end_hold_s else None,
                 release_drop=d.release_drop if d.end_hold_s else None,
                 hold_tolerance_s=d.hold_tolerance_s,
+                early_s=EARLY_S if t.lookback else 0.0,
             )
         )
 
