@@ -385,3 +385,16 @@ def test_squat_walking_in_and_two_people_do_not_count():
     assert "Move into the camera's view" in res.setup_problems
     assert res.setup_problems["Only one person in view, please"] > 2.0
     assert any(st.cue == "Only one person in view, please" for st in states)
+
+
+def test_seated_pelvis_turn_of_about_20_degrees_is_flagged_and_8_is_not():
+    # A held-out body's true 16-degree turn read 20-22 (missed at the old bound of 22);
+    # clean renders read at most 7.4.
+    s = sir_script().seg(1.5)
+    sir_rep(s, pelvis_yaw=2.0 + 8.0)
+    sir_rep(s, pelvis_yaw=2.0 + 19.0)
+    _, res = run(SIR, s.frames())
+    clean, turned = res.reps
+    assert clean.form["pelvis_forward"]["pass"] is True
+    assert turned.form["pelvis_forward"]["pass"] is False
+    assert "Keep your pelvis and upper body facing forward" in turned.cues
