@@ -150,9 +150,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     if not args.inputs and not args.plan:
         raise UserError("name the videos (files, folders or globs), or give --plan plan.csv")
-    # "samples" names the bundled sample clips, unless such a file or folder exists here.
-    inputs = [str(SAMPLES_DIR) if i == "samples" and not Path(i).exists() else i
-              for i in args.inputs]  # fmt: skip
+    # "samples" (or "sample_videos") names the bundled sample clips, unless such a file
+    # or folder exists here.
+    inputs = [str(SAMPLES_DIR) if i in ("samples", "sample_videos") and not Path(i).exists()
+              else i for i in args.inputs]  # fmt: skip
     try:
         jobs = make_jobs(inputs, exercise=args.exercise, plan=args.plan, side=args.side,
                          settings=_parse_settings(args.set or []), mirrored=args.mirrored)

@@ -45,6 +45,9 @@ class LiveStatus:
     frames_processed: int = 0
     frames_dropped: int = 0
     fps: float = 0.0
+    #: Median over the last 2 s of the time (ms) from a frame's arrival to its analysed
+    #: result (waiting for the worker plus the analysis); the next video frame shows it.
+    latency_ms: float = 0.0
     detected: bool = False
     mode: str = ""
     phase: str = "setup"
@@ -73,7 +76,8 @@ def status_from(state, detected: bool, base: LiveStatus, reliable: bool = True) 
     pv = g("primary_value")
     return LiveStatus(
         running=base.running, frames_in=base.frames_in, frames_processed=base.frames_processed,
-        frames_dropped=base.frames_dropped, fps=base.fps, detected=detected,
+        frames_dropped=base.frames_dropped, fps=base.fps, latency_ms=base.latency_ms,
+        detected=detected,
         mode=g("mode", "") or "", phase=phase, counts=dict(g("counts", {}) or {}),
         active_side=g("active_side"), hold_elapsed_s=float(g("hold_elapsed_s", 0.0) or 0.0),
         hold_target_s=g("hold_target_s"), holding=phase == "holding" and setup_ok,
@@ -125,6 +129,7 @@ class LiveSession:
         self._stop = False
         self._thread: threading.Thread | None = None
         self._proc_times: list[float] = []
+        self._latencies: list[tuple[float, float]] = []  # (when, frame-to-result ms)
         self._started_at: str | None = None
         self._result: dict | None = None
         self._exercise_result: dict | None = None
@@ -246,10 +251,13 @@ class LiveSession:
                 self._latest_pf = pf
                 self._proc_times.append(now)
                 self._proc_times = [t for t in self._proc_times if now - t <= 2.0]
+                self._latencies.append((now, 1000.0 * (now - self._t0 - t_s)))
+                self._latencies = [x for x in self._latencies if now - x[0] <= 2.0]
                 span = self._proc_times[-1] - self._proc_times[0]
                 fps = (len(self._proc_times) - 1) / span if span > 0 else 0.0
+                lat = sorted(ms for _, ms in self._latencies)[len(self._latencies) // 2]
                 base = _replace(self._status, frames_processed=self._status.frames_processed + 1,
-                                fps=fps)  # fmt: skip
+                                fps=fps, latency_ms=lat)  # fmt: skip
                 detected = bool(getattr(pf.metrics, "detected", False))
                 st = getattr(pf, "state", None)
                 self._status = (
@@ -313,6 +321,7 @@ class LiveSession:
             **{k: v for k, v in frame_part.items() if k not in ("frames", "detection_rate")},
             "processing": {
                 "fps": round(status.fps, 2),
+                "latency_ms": round(status.latency_ms, 1),
                 "frames_in": status.frames_in,
                 "frames_dropped": status.frames_dropped,
             },  # fmt: skip

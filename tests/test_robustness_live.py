@@ -185,3 +185,24 @@ def test_a_live_set_reports_what_was_not_measurable_as_a_file_does(frames):
     assert isinstance(report["not_measurable"], list)
     names = {e["metric"] for e in report["not_measurable"]}
     assert {"knee_flexion_L", "knee_flexion_R"} <= names, names
+
+
+class SlowProcessor(FastProcessor):
+    """Takes 60 ms a frame: what the page shows as the live latency."""
+
+    def process(self, rgb, t_s, index):
+        time.sleep(0.06)
+        return super().process(rgb, t_s, index)
+
+
+def test_the_latency_from_frame_to_result_is_measured():
+    live = LiveSession("squat_valgus", processor_factory=SlowProcessor)
+    frame = np.zeros((48, 64, 3), np.uint8)
+    for _ in range(60):  # a 30 fps camera for 2 s: frames wait, some are skipped
+        live.process_rgb(frame)
+        time.sleep(1 / 30)
+    s = live.status
+    report, _ = live.finish(timeout_s=5)
+    assert 60 <= s.latency_ms < 200  # the analysis itself, plus up to one frame's wait
+    assert s.frames_dropped > 0 and s.frames_processed < s.frames_in
+    assert report["processing"]["latency_ms"] >= 60

@@ -80,7 +80,8 @@ def status_panel(s: LiveStatus, mode: str, unit: str = "deg", label: str = "") -
     st.caption(
         f"<span data-testid='fc-fps'>processing {s.fps:.1f} fps · "
         f"<span id='fc-frames'>{s.frames_processed}</span> frames analysed · "
-        f"{s.frames_dropped} skipped to stay live · phase {s.phase}</span>",
+        f"{s.frames_dropped} skipped to stay live · "
+        f"<span id='fc-latency'>{s.latency_ms:.0f}</span> ms behind · phase {s.phase}</span>",
         unsafe_allow_html=True,
     )
 
