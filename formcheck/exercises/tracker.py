@@ -279,9 +279,12 @@ class ExerciseTracker:
         d = self.d
         self._flags = fm.reliable
         v = with_derived(src, self.base.values, fm.pose)
-        if st.ok and d.mode == "reps" and (self.base.switch_view(fm) | self.base.restand(fm, v)):
-            self.mode.cancel()  # the standing thigh height was wrong: so was that "rep"
-            v = with_derived(src, self.base.values, fm.pose)
+        if st.ok and d.mode == "reps":
+            retaken = self.base.switch_view(fm)  # both run: each keeps its own timers
+            retaken = self.base.restand(fm, v) or retaken
+            if retaken:
+                self.mode.cancel()  # the standing thigh height was wrong: so was that "rep"
+                v = with_derived(src, self.base.values, fm.pose)
         s, value, metric = self._pick(v)
         if not st.ok:
             value = math.nan
