@@ -146,14 +146,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from formcheck.batch.jobs import Options, PlanError, make_jobs
     from formcheck.batch.runner import run_batch
-    from formcheck.data import SAMPLES_DIR
 
     if not args.inputs and not args.plan:
         raise UserError("name the videos (files, folders or globs), or give --plan plan.csv")
-    # "samples" (or "sample_videos") names the bundled sample clips, unless such a file
-    # or folder exists here.
-    inputs = [str(SAMPLES_DIR) if i in ("samples", "sample_videos") and not Path(i).exists()
-              else i for i in args.inputs]  # fmt: skip
+    inputs = _batch_inputs(args.inputs)
     try:
         jobs = make_jobs(inputs, exercise=args.exercise, plan=args.plan, side=args.side,
                          settings=_parse_settings(args.set or []), mirrored=args.mirrored)
@@ -169,6 +165,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
           f"from an earlier run, {outcome.failed} failed ({outcome.seconds:.1f} s)")
     print(f"wrote {out / 'batch.csv'}, {out / 'batch.json'}, {out / 'index.html'}")
     return 1 if outcome.failed else 0
+
+
+def _batch_inputs(items: list[str]) -> list[str]:
+    """Batch inputs with ``samples`` (or ``sample_videos``) standing for the bundled sample
+    clips, unless a file or folder of that name exists here."""
+    from formcheck.data import SAMPLES_DIR
+
+    return [str(SAMPLES_DIR) if i in ("samples", "sample_videos") and not Path(i).exists()
+            else i for i in items]  # fmt: skip
 
 
 def _workers(text: str) -> int:
@@ -210,10 +215,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def _bench_batch(args: argparse.Namespace) -> int:
     from formcheck.batch.bench import bench_batch
     from formcheck.batch.jobs import PlanError
-    from formcheck.data import SAMPLES_DIR
 
-    inputs = [str(SAMPLES_DIR) if v == "samples" and not Path(v).exists() else v
-              for v in [args.video, *args.more]]  # fmt: skip
+    inputs = _batch_inputs([args.video, *args.more])
     try:
         workers = tuple(int(w) for w in args.workers_list.split(","))
     except ValueError:

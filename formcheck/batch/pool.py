@@ -43,7 +43,7 @@ def _serve(conn: Connection, out_dir: str, options: Options, threads: int) -> No
     ``("progress", index, frames_done, frames_total)``; ``None`` ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     _quiet_stderr()
-    from formcheck.batch.worker import limit_threads, run_job  # after the thread caps' env
+    from formcheck.batch.worker import limit_threads, run_job
 
     limit_threads(threads)
     while True:

@@ -24,20 +24,14 @@ from formcheck.video import THREADS_ENV
 #: Work folders of unfinished videos, inside the batch folder.
 PARTIAL = ".partial"
 
-#: Environment variables that cap the threads of the libraries a worker loads.
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 def limit_threads(threads: int) -> None:
-    """Cap this process's compute threads: FFmpeg's decoder and encoder, OpenCV, BLAS.
+    """Cap this process's compute threads: FFmpeg's decoder and encoder, and OpenCV.
 
-    MediaPipe's CPU inference already runs on one thread. Call once per worker process,
-    before the first video.
+    MediaPipe's CPU inference already runs on one thread. (BLAS is not capped: numpy is
+    loaded before this runs, and the pipeline's numpy work is small.) Call once per worker
+    process, before the first video.
     """
-    n = str(max(1, int(threads)))
-    os.environ[THREADS_ENV] = n
-    for var in _THREAD_VARS:
-        os.environ[var] = n
+    os.environ[THREADS_ENV] = str(max(1, int(threads)))
     try:
         import cv2  # opencv comes with mediapipe
 
