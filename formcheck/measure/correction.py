@@ -77,6 +77,82 @@ def _deg(a: np.ndarray) -> np.ndarray:
     return np.degrees(a) / 90.0
 
 
+def _relative_positions(
+    xy: np.ndarray, world: np.ndarray, hip: np.ndarray, tl: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:data:`FEATURE_LANDMARKS` relative to the hip midpoint, in torso lengths.
+
+    Returns ``(p2, p3)``: image positions ``(..., 13, 2)`` (``hip`` and the torso length
+    ``tl (..., 1)`` in pixels) and world positions ``(..., 13, 3)``.
+    """
+    idx = list(FEATURE_LANDMARKS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p2 = (xy[..., idx, :] - hip[..., None, :]) / tl[..., None]
+        whip = 0.5 * (world[..., HIP["L"], :] + world[..., HIP["R"], :])
+        wsh = 0.5 * (world[..., SHOULDER["L"], :] + world[..., SHOULDER["R"], :])
+        wtl = np.linalg.norm(wsh - whip, axis=-1)[..., None]
+        p3 = (world[..., idx, :] - whip[..., None, :]) / wtl[..., None]
+    return p2, p3
+
+
+def _leg_features(xy: np.ndarray, world: np.ndarray, hip: np.ndarray, side: str) -> list:
+    """Six features of one leg (``side`` "L" or "R"); angles in degrees / 90.
+
+    2D shank tilt toward the midline, the same to the other ankle mirrored about the hip
+    midline, shank / thigh length in the image, world shank tilt (signed and from
+    vertical) and the cosine of the world knee angle.
+    """
+    h, k, a = (23, 25, 27) if side == "L" else (24, 26, 28)
+    o_hip = 24 if side == "L" else 23
+    med = np.where(xy[..., o_hip, 0] - xy[..., h, 0] >= 0, 1.0, -1.0)
+    d = xy[..., k, :] - xy[..., a, :]
+    out = [_deg(np.arctan2(d[..., 0] * med, -d[..., 1]))]  # 2D shank tilt
+    # The same with this ankle replaced by the other ankle mirrored about the hip
+    # midline: MediaPipe often drags a dropped leg's foot to the midline, while the
+    # feet of these movements stay roughly symmetric.
+    o_ank = 28 if side == "L" else 27
+    mx = 2.0 * hip[..., 0] - xy[..., o_ank, 0]
+    dm = np.stack([xy[..., k, 0] - mx, xy[..., k, 1] - xy[..., o_ank, 1]], axis=-1)
+    out.append(_deg(np.arctan2(dm[..., 0] * med, -dm[..., 1])))
+    t = xy[..., k, :] - xy[..., h, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out.append(np.linalg.norm(d, axis=-1) / np.linalg.norm(t, axis=-1))
+    wd = world[..., k, :] - world[..., a, :]
+    wmed = np.where(world[..., o_hip, 0] - world[..., h, 0] >= 0, 1.0, -1.0)
+    out.append(_deg(np.arctan2(wd[..., 0] * wmed, -wd[..., 1])))  # world shank tilt
+    out.append(_deg(np.arctan2(np.hypot(wd[..., 0], wd[..., 2]), -wd[..., 1])))
+    wt = world[..., k, :] - world[..., h, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosk = np.sum(wt * wd, -1) / (np.linalg.norm(wt, axis=-1) * np.linalg.norm(wd, axis=-1))
+    out.append(np.clip(cosk, -1, 1))
+    return out
+
+
+def _line_features(xy: np.ndarray, world: np.ndarray, tl: np.ndarray) -> list:
+    """Fifteen whole-body features; angles in degrees / 90, ``tl (..., 1)`` in pixels.
+
+    World yaw and image width and height (in torso lengths) of the shoulder, hip, knee
+    and ankle lines; the world trunk twist (shoulder yaw minus hip yaw, wrapped); the
+    image shoulder / hip width ratio; the torso length in units of 480 pixels.
+    """
+    out = []
+    for li, ri in ((11, 12), (23, 24), (25, 26), (27, 28)):
+        dw = world[..., li, :] - world[..., ri, :]
+        out.append(_deg(np.arctan2(dw[..., 2], dw[..., 0])))
+        d2 = xy[..., li, :] - xy[..., ri, :]
+        out.append(d2[..., 0] / tl[..., 0])
+        out.append(d2[..., 1] / tl[..., 0])
+    sw = world[..., 11, :] - world[..., 12, :]
+    hw = world[..., 23, :] - world[..., 24, :]
+    tw = np.arctan2(sw[..., 2], sw[..., 0]) - np.arctan2(hw[..., 2], hw[..., 0])
+    out.append(_deg((tw + np.pi) % (2 * np.pi) - np.pi))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out.append(np.linalg.norm(xy[..., 11, :] - xy[..., 12, :], axis=-1)
+                   / np.linalg.norm(xy[..., 23, :] - xy[..., 24, :], axis=-1))  # fmt: skip
+    out.append(tl[..., 0] / 480.0)
+    return out
+
+
 def features(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None) -> np.ndarray:
     """Feature vectors (..., F) for poses ``xy (..., 33, 2)``, ``vis``, ``world``.
 
@@ -90,59 +166,16 @@ def features(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None) -> np.nd
     if world is None:
         world = np.full((*lead, 33, 3), np.nan)
     world = np.asarray(world, float)
-    idx = list(FEATURE_LANDMARKS)
     hip = 0.5 * (xy[..., HIP["L"], :] + xy[..., HIP["R"], :])
     sh = 0.5 * (xy[..., SHOULDER["L"], :] + xy[..., SHOULDER["R"], :])
     tl = np.linalg.norm(sh - hip, axis=-1)[..., None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p2 = (xy[..., idx, :] - hip[..., None, :]) / tl[..., None]
-        whip = 0.5 * (world[..., HIP["L"], :] + world[..., HIP["R"], :])
-        wsh = 0.5 * (world[..., SHOULDER["L"], :] + world[..., SHOULDER["R"], :])
-        wtl = np.linalg.norm(wsh - whip, axis=-1)[..., None]
-        p3 = (world[..., idx, :] - whip[..., None, :]) / wtl[..., None]
-    extra = []
-    for s, (h, k, a) in {"L": (23, 25, 27), "R": (24, 26, 28)}.items():
-        o_hip = 24 if s == "L" else 23
-        med = np.where(xy[..., o_hip, 0] - xy[..., h, 0] >= 0, 1.0, -1.0)
-        d = xy[..., k, :] - xy[..., a, :]
-        extra.append(_deg(np.arctan2(d[..., 0] * med, -d[..., 1])))  # 2D shank tilt
-        # The same with this ankle replaced by the other ankle mirrored about the hip
-        # midline: MediaPipe often drags a dropped leg's foot to the midline, while the
-        # feet of these movements stay roughly symmetric.
-        o_ank = 28 if s == "L" else 27
-        mx = 2.0 * hip[..., 0] - xy[..., o_ank, 0]
-        dm = np.stack([xy[..., k, 0] - mx, xy[..., k, 1] - xy[..., o_ank, 1]], axis=-1)
-        extra.append(_deg(np.arctan2(dm[..., 0] * med, -dm[..., 1])))
-        t = xy[..., k, :] - xy[..., h, :]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            extra.append(np.linalg.norm(d, axis=-1) / np.linalg.norm(t, axis=-1))
-        wd = world[..., k, :] - world[..., a, :]
-        wmed = np.where(world[..., o_hip, 0] - world[..., h, 0] >= 0, 1.0, -1.0)
-        extra.append(_deg(np.arctan2(wd[..., 0] * wmed, -wd[..., 1])))  # world shank tilt
-        extra.append(_deg(np.arctan2(np.hypot(wd[..., 0], wd[..., 2]), -wd[..., 1])))
-        wt = world[..., k, :] - world[..., h, :]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cosk = np.sum(wt * wd, -1) / (np.linalg.norm(wt, axis=-1) * np.linalg.norm(wd, axis=-1))
-        extra.append(np.clip(cosk, -1, 1))
-    # Line yaws from the world landmarks and line widths in the image.
-    for li, ri in ((11, 12), (23, 24), (25, 26), (27, 28)):
-        dw = world[..., li, :] - world[..., ri, :]
-        extra.append(_deg(np.arctan2(dw[..., 2], dw[..., 0])))
-        d2 = xy[..., li, :] - xy[..., ri, :]
-        extra.append(d2[..., 0] / tl[..., 0])
-        extra.append(d2[..., 1] / tl[..., 0])
-    sw = world[..., 11, :] - world[..., 12, :]
-    hw = world[..., 23, :] - world[..., 24, :]
-    tw = np.arctan2(sw[..., 2], sw[..., 0]) - np.arctan2(hw[..., 2], hw[..., 0])
-    extra.append(_deg((tw + np.pi) % (2 * np.pi) - np.pi))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        extra.append(np.linalg.norm(xy[..., 11, :] - xy[..., 12, :], axis=-1)
-                     / np.linalg.norm(xy[..., 23, :] - xy[..., 24, :], axis=-1))  # fmt: skip
-    extra.append(tl[..., 0] / 480.0)
+    p2, p3 = _relative_positions(xy, world, hip, tl)
+    extra = _leg_features(xy, world, hip, "L") + _leg_features(xy, world, hip, "R")
+    extra += _line_features(xy, world, tl)
     parts = [
         p2.reshape(*lead, -1),
         p3.reshape(*lead, -1),
-        vis[..., idx],
+        vis[..., list(FEATURE_LANDMARKS)],
         np.stack(extra, axis=-1),
     ]
     return np.concatenate(parts, axis=-1)
