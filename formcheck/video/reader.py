@@ -1,4 +1,4 @@
-"""Reading videos (any container/codec PyAV decodes) and writing browser-playable H.264.
+"""Reading videos (any container/codec PyAV decodes).
 
 Frames are streamed one at a time as RGB ``uint8`` arrays ``(H, W, 3)`` in
 display orientation (rotation metadata applied), each with its real
@@ -7,10 +7,7 @@ presentation time in seconds from the first frame (variable frame rate safe).
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,23 +16,8 @@ from pathlib import Path
 import av
 import numpy as np
 
-
-class VideoError(Exception):
-    """A video cannot be read or written; the message says what to do."""
-
-
-#: Environment variable: how many threads FFmpeg may use to decode and encode one video
-#: (unset or 0: FFmpeg's own choice, one per core). ``formcheck batch`` workers set it to 1
-#: so that N workers do not fight over the cores.
-THREADS_ENV = "FORMCHECK_THREADS"
-
-
-def codec_threads() -> int:
-    """Threads for one decoder or encoder (``$FORMCHECK_THREADS``; 0 = FFmpeg decides)."""
-    try:
-        return max(0, int(os.environ.get(THREADS_ENV, "0") or 0))
-    except ValueError:
-        return 0
+from formcheck.video.common import VideoError, codec_threads
+from formcheck.video.truncation import cut_message, cut_short
 
 
 @dataclass(frozen=True)
@@ -51,7 +33,6 @@ class VideoInfo:
     rotation: int  # degrees, as stored in the file's display matrix
     codec: str
     truncated: bool = False  # the file's own structure says it was cut short
-
 
     def to_dict(self) -> dict:
         """JSON-able dict."""
@@ -79,94 +60,6 @@ class Frame:
 #: Container formats FFmpeg uses for single still images (a photo renamed to .mp4).
 _IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe",
                   "gif_pipe", "svg_pipe", "heif", "jpegxl_pipe")  # fmt: skip
-_MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"styp", b"moof", b"pnot"}
-
-
-def _mp4_cut_short(f, size: int) -> tuple[bool, bool] | None:
-    """Walk the top-level boxes of an MP4/MOV: ``(cut_short, has_index)``, None if not MP4.
-
-    A box whose declared size runs past the end of the file means the file was
-    cut short; ``moov`` is the index (no index: the recording was never finished).
-    """
-    pos, has_moov, n = 0, False, 0
-    while pos + 8 <= size and n < 100_000:
-        f.seek(pos)
-        head = f.read(16)
-        box_size, kind = int.from_bytes(head[:4], "big"), head[4:8]
-        if n == 0 and kind not in _MP4_BOXES:
-            return None
-        if box_size == 1 and len(head) >= 16:
-            box_size = int.from_bytes(head[8:16], "big")
-        elif box_size == 0:  # "to the end of the file"
-            box_size = size - pos
-        if box_size < 8:
-            return (True, has_moov)  # garbage where a box should start
-        if pos + box_size > size:
-            return (True, has_moov)  # (a moov cut in the middle is no index either)
-        has_moov |= kind == b"moov"
-        pos += box_size
-        n += 1
-    if n == 0:
-        return None
-    return (pos < size, has_moov)  # a few bytes left: cut inside a box header
-
-
-def _ebml_size(data: bytes, i: int) -> tuple[int | None, int]:
-    """Decode an EBML variable-length size at ``data[i]``: ``(value or None if unknown, len)``."""
-    first = data[i]
-    length = 1
-    while length <= 8 and not first & (0x80 >> (length - 1)):
-        length += 1
-    if length > 8 or i + length > len(data):
-        return None, 1
-    value = first & (0xFF >> length)
-    for b in data[i + 1 : i + length]:
-        value = (value << 8) | b
-    unknown = value == (1 << (7 * length)) - 1
-    return (None if unknown else value), length
-
-
-def _mkv_cut_short(f, size: int) -> bool | None:
-    """Matroska/WebM: True when the Segment's declared size runs past the end of the file."""
-    f.seek(0)
-    data = f.read(4096)
-    if data[:4] != b"\x1a\x45\xdf\xa3":
-        return None
-    hdr_size, n = _ebml_size(data, 4)
-    if hdr_size is None:
-        return None
-    i = 4 + n + hdr_size
-    if data[i : i + 4] != b"\x18\x53\x80\x67" or i + 5 > len(data):
-        return None
-    seg_size, n = _ebml_size(data, i + 4)
-    if seg_size is None:  # live recordings (browser MediaRecorder) leave the size unknown
-        return None
-    return i + 4 + n + seg_size > size
-
-
-def cut_short(path: str | os.PathLike) -> tuple[bool, bool]:
-    """``(cut_short, has_index)`` from the file's structure (MP4/MOV boxes, Matroska sizes).
-
-    Only reads box headers. Formats it does not know give ``(False, True)``.
-    """
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as f:
-            mp4 = _mp4_cut_short(f, size)
-            if mp4 is not None:
-                return mp4
-            return bool(_mkv_cut_short(f, size)), True
-    except OSError:
-        return False, True
-
-
-def _cut_message(name: str, has_index: bool) -> str:
-    if not has_index:
-        return (f"{name}: the file was cut short before its index was written (an unfinished "
-                "recording or an interrupted copy), so no frame can be read; "
-                "copy or export the video again")  # fmt: skip
-    return (f"{name}: the file was cut short before its first complete frame; "
-            "copy or export the video again")  # fmt: skip
 
 
 def _open(path: str | os.PathLike) -> av.container.InputContainer:
@@ -182,7 +75,7 @@ def _open(path: str | os.PathLike) -> av.container.InputContainer:
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
         cut, has_index = cut_short(p)
         if cut or not has_index:
-            raise VideoError(_cut_message(p.name, has_index)) from None
+            raise VideoError(cut_message(p.name, has_index)) from None
         raise VideoError(
             f"{p.name}: not a readable video ({type(e).__name__}); "
             "use an MP4, MOV, WebM or AVI file"
@@ -200,7 +93,7 @@ def _video_stream(container: av.container.InputContainer, name: str) -> av.video
     if not videos:
         cut, has_index = cut_short(container.name)
         if cut:
-            raise VideoError(_cut_message(name, has_index))
+            raise VideoError(cut_message(name, has_index))
         if container.streams.audio:
             raise VideoError(f"{name}: the file has no video stream (audio only?); "
                              "choose a video file")  # fmt: skip
@@ -244,11 +137,11 @@ def probe(path: str | os.PathLike) -> VideoInfo:
             width, height = first.width, first.height
         except StopIteration:
             if cut:
-                raise VideoError(_cut_message(name, has_index)) from None
+                raise VideoError(cut_message(name, has_index)) from None
             raise VideoError(f"{name}: the video has no frames; record it again") from None
         except av.error.FFmpegError:
             if cut:
-                raise VideoError(_cut_message(name, has_index)) from None
+                raise VideoError(cut_message(name, has_index)) from None
             raise VideoError(f"{name}: the video cannot be decoded; export it again") from None
         if rotation in (90, 270):
             width, height = height, width
@@ -334,7 +227,7 @@ class FrameReader:
                 cut, has_index = cut_short(self.path)
                 if self.frames == 0:
                     if cut:
-                        raise VideoError(_cut_message(name, has_index)) from None
+                        raise VideoError(cut_message(name, has_index)) from None
                     raise VideoError(f"{name}: the video cannot be decoded; "
                                      "export it again") from None  # fmt: skip
                 # Truncated or corrupt tail: stop after the last good frame.
@@ -354,83 +247,3 @@ def iter_frames(path: str | os.PathLike, max_side: int | None = None) -> FrameRe
     See :class:`FrameReader` (``stopped_early`` tells whether the file ended early).
     """
     return FrameReader(path, max_side=max_side)
-
-
-def _write_error(name: str, e: OSError) -> str:
-    if e.errno == errno.ENOSPC:
-        return f"cannot write {name}: the disk is full; free some space and try again"
-    return f"cannot write {name}: {e.strerror or e}"
-
-
-class VideoWriter:
-    """Writes RGB frames to an H.264 MP4 (yuv420p, plays in browsers), atomically.
-
-    Frames go to a temporary file next to ``path``; :meth:`close` renames it into
-    place, so a crash or a full disk never leaves a partial file under the final name.
-    Use as a context manager; on an exception the temporary file is removed.
-    """
-
-    def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float = 30.0):
-        self.path = Path(path)
-        self.width = width - width % 2
-        self.height = height - height % 2
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".mp4", dir=self.path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
-        try:
-            self._c = av.open(str(self._tmp), mode="w", format="mp4")
-            rate = Fraction(max(1, round(fps * 1000)), 1000).limit_denominator(1001)
-            self._s = self._c.add_stream("libx264", rate=rate)
-            self._s.width, self._s.height = self.width, self.height
-            self._s.pix_fmt = "yuv420p"
-            self._s.codec_context.time_base = Fraction(1, 1000)
-            self._s.options = {"preset": "veryfast", "crf": "26", "movflags": "+faststart"}
-            if codec_threads():
-                self._s.codec_context.thread_count = codec_threads()
-        except Exception as e:
-            self._tmp.unlink(missing_ok=True)
-            raise VideoError(f"cannot write {self.path.name}: {e}") from None
-        self._last_pts = -1
-        self.frames = 0
-
-    def write(self, rgb: np.ndarray, t_s: float) -> None:
-        """Encode one RGB frame shown at ``t_s`` seconds."""
-        if rgb.shape[0] != self.height or rgb.shape[1] != self.width:
-            rgb = rgb[: self.height, : self.width]
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-        pts = max(int(round(t_s * 1000)), self._last_pts + 1)
-        frame.pts = pts
-        frame.time_base = Fraction(1, 1000)
-        self._last_pts = pts
-        try:
-            for packet in self._s.encode(frame):
-                self._c.mux(packet)
-        except OSError as e:
-            raise VideoError(_write_error(self.path.name, e)) from None
-        self.frames += 1
-
-    def close(self) -> None:
-        """Flush the encoder and move the finished file into place."""
-        try:
-            for packet in self._s.encode(None):
-                self._c.mux(packet)
-            self._c.close()
-        except OSError as e:
-            self.abort()
-            raise VideoError(_write_error(self.path.name, e)) from None
-        os.replace(self._tmp, self.path)
-
-    def abort(self) -> None:
-        """Drop the partial output."""
-        with contextlib.suppress(Exception):  # best effort on an already failing writer
-            self._c.close()
-        self._tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> VideoWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
