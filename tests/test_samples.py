@@ -26,15 +26,15 @@ entry can be removed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tools import accuracy as acc
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "formcheck/data/samples"
@@ -43,20 +43,6 @@ SAMPLES = ROOT / "formcheck/data/samples"
 #: ``-m "not slow"``.
 slow = pytest.mark.slow
 
-
-def _load_accuracy():
-    """Import ``tools/accuracy.py`` (not a package) as a module."""
-    name = "formcheck_tools_accuracy"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "accuracy.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(mod)
-    return mod
-
-
-acc = _load_accuracy()
 
 #: Largest hold time error (s) of any hold.
 HOLD_TOL_S = 0.5

@@ -9,7 +9,6 @@ the knee onto the ankle at the bottom and the depth reads 14-24 deep; on
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
@@ -21,10 +20,8 @@ from formcheck.measure.derived import ANKLE, KNEE, pose_baseline, shank_ratio
 from formcheck.outputs.summary import summary_lines
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.session import analyze_video
-from tests.conftest import ROOT, SAMPLES
-
-sys.path.insert(0, str(ROOT / "tools"))
-import accuracy  # noqa: E402  (the same truth and rep matching as the benchmark)
+from tests.conftest import SAMPLES
+from tools import accuracy  # the same truth and rep matching as the benchmark
 
 EX = "seated_internal_rotation"
 BAND = get_exercise(EX).depth_uncertainty

@@ -26,14 +26,17 @@ import sys
 from glob import glob
 from pathlib import Path
 
-import accuracy  # tools/accuracy.py: the same truth and rep matching
-
 from formcheck.data import SAMPLES_DIR
 from formcheck.exercises import get_exercise
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.record import load_frames, save_frames
 from formcheck.session import replay
 from formcheck.video import FrameReader
+
+if not __package__:  # run as a file (python tools/seated_depth.py): import tools.* from the repo
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.accuracy_events import peak_errors  # noqa: E402  (the benchmark's rep matching)
 
 EXERCISE = "seated_internal_rotation"
 SETS = {
@@ -61,7 +64,7 @@ def score_clip(mp4: Path, cache: Path | None) -> list[dict]:
     sc = json.loads(mp4.with_suffix(".json").read_text())
     result = replay(detections(mp4, cache), EXERCISE, settings=sc.get("settings") or {}).result
     rows = []
-    for e in accuracy.peak_errors(sc, result):
+    for e in peak_errors(sc, result):
         rep = next((r for r in result["reps"] if r["counted"] and r["side"] == e["side"]
                     and r["peak_value"] == e["found"]), None)  # fmt: skip
         rows.append({"clip": mp4.stem, **e,
