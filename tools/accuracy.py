@@ -37,7 +37,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-if not __package__:  # run as a file (python tools/accuracy.py): import tools.* from the repo
+# Run as a file (python tools/accuracy.py), not with -m: import tools.* from the repo.
+if not __package__:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.accuracy_events import (  # noqa: E402

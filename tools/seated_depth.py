@@ -33,7 +33,8 @@ from formcheck.pose.record import load_frames, save_frames
 from formcheck.session import replay
 from formcheck.video import FrameReader
 
-if not __package__:  # run as a file (python tools/seated_depth.py): import tools.* from the repo
+# Run as a file (python tools/seated_depth.py), not with -m: import tools.* from the repo.
+if not __package__:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.accuracy_events import peak_errors  # noqa: E402  (the benchmark's rep matching)
