@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.exercises import ExerciseDef, ExerciseResult, ExerciseTracker, TrackerState
-from formcheck.measure.geometry import METRIC_NAMES, METRICS
 from formcheck.measure.metrics import FrameMetrics
+from formcheck.measure.registry import METRIC_NAMES, METRICS
 from formcheck.pose.landmarks import PoseFrame
 
 Spec = float | tuple[float, float] | Callable[[float], float]

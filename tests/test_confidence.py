@@ -46,7 +46,7 @@ def test_used_metrics_of_an_exercise_cover_primary_and_rules_per_side() -> None:
 def test_spine_twist_lean_cue_carries_no_side_view_flag() -> None:
     """"Stand up straight" in the spine twist reads the lean in the image from the front
     (sideways lean): it must not be listed as needing a side view, and it still cues."""
-    from formcheck.measure.derived import with_derived
+    from formcheck.measure.registry import with_derived
 
     ex = get_exercise("standing_spine_twist")
     assert "trunk_inclination" not in used_metrics(ex)

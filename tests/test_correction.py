@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from formcheck.measure import correction
-from formcheck.measure.geometry import METRIC_NAMES
 from formcheck.measure.metrics import frame_metrics
+from formcheck.measure.registry import METRIC_NAMES
 from formcheck.pose.landmarks import PoseFrame
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,9 +22,8 @@ from formcheck.exercises.cues import CueLimiter, hold_progress
 from formcheck.exercises.holds import HoldConfig, HoldTimer
 from formcheck.exercises.reps import RepConfig, RepCounter
 from formcheck.exercises.setup import frame_problems
-from formcheck.measure.derived import DERIVED_METRICS
-from formcheck.measure.geometry import METRIC_NAMES
 from formcheck.measure.metrics import FrameMetrics
+from formcheck.measure.registry import DERIVED_METRICS, METRIC_NAMES
 from formcheck.pose.landmarks import PoseFrame
 
 IDS = [

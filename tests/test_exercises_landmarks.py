@@ -88,7 +88,8 @@ def test_spine_twist_reads_the_turn_from_the_narrowing_shoulder_line():
     """arccos(width / start width), signed by MediaPipe's 3D twist; 3D only without a pose."""
     from exercise_fixtures import stick_pose
 
-    from formcheck.measure.derived import pose_baseline, shoulder_turn
+    from formcheck.measure.derived import pose_baseline
+    from formcheck.measure.trunk import shoulder_turn
 
     def pose(turn_deg: float):
         half = 60.0 * math.cos(math.radians(turn_deg))
@@ -110,7 +111,8 @@ def test_uneven_knees_compare_movement_since_the_start_not_the_resting_lean():
     """Knees that rest leaning differently (an off-axis camera) and move in together are even."""
     from exercise_fixtures import stick_pose
 
-    from formcheck.measure.derived import DERIVED_METRICS, pose_baseline
+    from formcheck.measure.derived import pose_baseline
+    from formcheck.measure.registry import DERIVED_METRICS
 
     def pose(tilt_l: float, tilt_r: float):
         def knee(ax: float, tilt: float, medial: float) -> tuple[float, float]:

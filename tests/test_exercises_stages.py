@@ -16,8 +16,8 @@ from formcheck.exercises.holds import slope
 from formcheck.exercises.knee_follow import KneeFollower
 from formcheck.exercises.timed import MotionMeter, SideTimer
 from formcheck.measure.derived import SEATED_DROP_SCALE
-from formcheck.measure.geometry import METRIC_NAMES
 from formcheck.measure.metrics import FrameMetrics
+from formcheck.measure.registry import METRIC_NAMES
 
 
 def _fm(t: float, **vals: float) -> FrameMetrics:

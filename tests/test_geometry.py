@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from formcheck.measure import geometry as g
+from formcheck.measure import registry
 from formcheck.pose.landmarks import ANKLE, FOOT, HEEL, HIP, KNEE, SHOULDER, WRIST
 
 
@@ -96,7 +97,7 @@ def test_low_visibility_gives_nan_not_zero():
     assert math.isnan(g.knee_flexion(xy, vis, "L"))
     assert math.isnan(g.knee_valgus(xy, vis, "L"))
     assert not math.isnan(g.knee_flexion(xy, vis, "R"))
-    m = g.compute_metrics(xy[None], vis[None])
+    m = registry.compute_metrics(xy[None], vis[None])
     assert math.isnan(m["knee_drop_L"][0])
     assert math.isnan(m["trunk_twist"][0])  # no world landmarks given
 
@@ -172,8 +173,8 @@ def test_vectorised_over_frames_and_view():
     xs = np.stack([xy, xy, xy])
     vs = np.stack([vis, vis, vis])
     vs[1, KNEE["R"]] = 0.0
-    out = g.compute_metrics(xs, vs)
-    assert set(out) == set(g.METRIC_NAMES)
+    out = registry.compute_metrics(xs, vs)
+    assert set(out) == set(registry.METRIC_NAMES)
     assert out["knee_valgus_R"].shape == (3,)
     assert math.isnan(out["knee_valgus_R"][1]) and out["knee_valgus_R"][0] == pytest.approx(10)
     assert list(g.estimate_view(xs, np.ones((3, 33)))) == ["front"] * 3

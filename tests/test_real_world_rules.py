@@ -13,7 +13,7 @@ from formcheck.data import SAMPLES_DIR
 from formcheck.exercises import get_exercise
 from formcheck.exercises.reps import RepConfig, RepCounter
 from formcheck.exercises.tracker import HOLD_STILL
-from formcheck.measure.derived import hip_shift, trunk_drop
+from formcheck.measure.trunk import hip_shift, trunk_drop
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.session import FrameProcessor
 
@@ -170,7 +170,7 @@ def test_a_body_bent_over_on_its_feet_stands_and_all_fours_and_lying_do_not():
 
 
 def test_a_side_lunge_needs_one_straight_leg_and_one_bent_one():
-    from formcheck.measure.derived import side_lunge_shift
+    from formcheck.measure.trunk import side_lunge_shift
 
     over_a_foot = _standing(420.0)
     assert hip_shift(over_a_foot) > 0.7

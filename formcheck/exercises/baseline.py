@@ -35,7 +35,8 @@ import numpy as np
 from formcheck.exercises.model import ExerciseDef
 from formcheck.measure.derived import BASELINE_METRICS, BASELINE_POSE_KEYS, pose_baseline
 from formcheck.measure.metrics import FrameMetrics
-from formcheck.pose.landmarks import ANKLE, SIDE_NAMES
+from formcheck.measure.registry import MEASURES
+from formcheck.pose.landmarks import Side
 
 #: Frames (after the setup passes) whose median is a side's rest value.
 REST_FRAMES = 6
@@ -45,11 +46,13 @@ REST_FRAMES = 6
 REST_CLAMP = 45.0
 #: Per-frame weight of the current position when re-anchoring at rest.
 REANCHOR_RATE = 0.05
-#: Re-anchor an ankle only when its shank is this close to upright (deg) and it is seen.
-REANCHOR_MAX_TILT = 20.0
-REANCHOR_MIN_VIS = 0.8
-#: Re-anchor the standing thigh (and trunk) height only while standing this tall (deg).
-REANCHOR_MAX_THIGH = 15.0
+#: Measures whose baseline follows the person at rest: each record's ``reanchor`` rule
+#: (:class:`formcheck.measure.registry.Reanchor`): an ankle only when its shank is within
+#: 20 degrees of upright and it is seen (visibility 0.8), the standing thigh and trunk
+#: heights only while standing within 15 degrees, the knee's path at rest (0.02 torso
+#: lengths), the shoulder width only while the shoulder line is within 8 degrees of its
+#: start.
+REANCHORED = tuple(m for m in MEASURES.values() if m.reanchor is not None)
 #: A standing height this many times the baseline's replaces it at once (see reanchor).
 REBASE_TALLER = 1.5
 #: Straight-leg re-base (see :meth:`Baseline.restand`): a leg seen side-on or at an angle
@@ -60,8 +63,6 @@ REBASE_TALLER = 1.5
 STRAIGHT_KNEE = 12.0
 WRONG_STANDING_DROP = 18.0
 WRONG_STANDING_S = 1.0
-#: Re-anchor the shoulder width only while the shoulder line is this close to its start (deg).
-REANCHOR_MAX_TURN = 8.0
 #: Standing heights remembered per camera view (front / side), and how long a new view
 #: must last (s) before its heights are swapped in.
 VIEW_KEYS = ("thigh_dy_L", "thigh_dy_R", "torso_dy")
@@ -126,7 +127,7 @@ class Baseline:
         names = (
             {"both": d.primary_metric}
             if d.sides == "both"
-            else {SIDE_NAMES[c]: d.metric_for(d.primary_metric, c) for c in ("L", "R")}
+            else {Side.name(c): d.metric_for(d.primary_metric, c) for c in Side.CODES}
         )
         if ok and self.fixed:
             for k, name in names.items():
@@ -160,18 +161,11 @@ class Baseline:
             return
         now = pose_baseline(fm.pose)
         vis = np.asarray(fm.pose.vis)
-        for s in ("L", "R"):
-            tilt = v.get(f"knee_drop_{s}", math.nan)
-            if abs(tilt) <= REANCHOR_MAX_TILT and vis[ANKLE[s]] >= REANCHOR_MIN_VIS:
-                self._follow(now, (f"ankle_x_{s}", f"ankle_y_{s}", f"knee_tilt0_{s}"))
-            if v.get(f"thigh_drop_{s}", math.nan) <= REANCHOR_MAX_THIGH:
-                self._follow(now, (f"thigh_dy_{s}",))
-            if abs(v.get(f"knee_lift_{s}", math.nan)) <= 0.02:
-                self._follow(now, (f"knee_path_y_{s}",))
-        if abs(v.get("shoulder_turn", math.nan)) <= REANCHOR_MAX_TURN:
-            self._follow(now, ("shoulder_w",))
-        if v.get("trunk_drop", math.nan) <= REANCHOR_MAX_THIGH:
-            self._follow(now, ("torso_dy",))
+        for m in REANCHORED:
+            rule = m.reanchor
+            for name, side in ((n, n[-1]) for n in m.names) if m.sided else ((m.name, None),):
+                if rule.holds(v.get(name, math.nan), vis, side):
+                    self._follow(now, tuple(k.replace("{s}", side or "") for k in rule.keys))
         # A thigh or trunk seen far taller than its standing height: that was not standing
         # (a clip that starts at the bottom of a squat); take the taller one at once. (Not
         # for a little taller: someone walking toward the camera grows 10-20% a stride.)

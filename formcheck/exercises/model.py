@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
+from formcheck.pose.landmarks import Side
+
 Mode = Literal["hold", "reps", "circles", "timed"]
 Sides = Literal["per_side", "both"]
 When = Literal["whole", "bottom", "hold"]
@@ -146,8 +148,7 @@ class ExerciseDef:
 
     def metric_for(self, template: str, side: str) -> str:
         """Resolve ``{side}``/``{other}`` in ``template`` for side ``"L"``/``"R"``."""
-        other = "R" if side == "L" else "L"
-        return template.replace("{side}", side).replace("{other}", other)
+        return Side.fill(template, side)
 
     @property
     def target_band(self) -> tuple[float, float]:

@@ -44,8 +44,8 @@ from formcheck.exercises.setup import SetupMonitor
 from formcheck.exercises.state import Event, TrackerState
 from formcheck.exercises.timed import TimedSegment
 from formcheck.measure.confidence import is_reliable
-from formcheck.measure.derived import with_derived
 from formcheck.measure.metrics import FrameMetrics
+from formcheck.measure.registry import with_derived
 from formcheck.pose.landmarks import SIDE_CODES, SIDE_NAMES
 
 __all__ = ["HOLD_STILL", "ExerciseTracker"]

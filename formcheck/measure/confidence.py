@@ -1,7 +1,7 @@
 """Which measured numbers can be trusted: per frame, and over a whole set.
 
 Per frame, :class:`formcheck.measure.metrics.FrameMetrics` carries ``reliable[name]`` for every
-catalogue metric (:data:`formcheck.measure.geometry.METRICS`). The engine's primary metrics are
+catalogue metric (:data:`formcheck.measure.registry.METRICS`). The engine's primary metrics are
 often derived (``knee_drop_planted_L``, ``twist_for_R``...): :func:`base_metrics` maps
 them back to the catalogue metrics they are measured from, so a derived value is
 reliable when those are. Over a set, a metric the exercise uses that was reliable in
@@ -14,49 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from formcheck.measure.geometry import METRICS
+from formcheck.measure.registry import METRICS, find
 from formcheck.pose.landmarks import SIDE_CODES, split_side
 
 NOT_MEASURABLE = "not measurable from this camera angle"
-
-#: Result side keys -> leg codes.
 
 #: A metric counts as measurable over a set when reliable in at least this share of the
 #: frames with a person in view.
 MIN_RELIABLE_SHARE = 0.5
 
-#: Derived metric (name prefix) -> the catalogue metric it is measured from; ``{s}`` is
-#: the derived name's own side, ``*`` both legs. Prefixes not listed and not catalogue
-#: metrics (squat depth, the hinge's depth, knee path and lift, foot placement) are 2D
-#: landmark positions with no view-dependent bias (the hinge's trunk tilt also comes from
-#: the trunk's shrinking height, readable in any view): they have no flag.
-_DERIVED_BASE: tuple[tuple[str, str], ...] = (
-    ("knee_drop_planted_", "knee_drop_{s}"),
-    ("knee_drop_seated_", "knee_drop_{s}"),
-    ("knee_drop_out_", "knee_drop_{s}"),
-    ("knee_drop_mean", "knee_drop_*"),
-    ("knee_drop_diff", "knee_drop_*"),
-    ("knee_flexion_", "knee_flexion_*"),
-    ("knee_valgus_", "knee_valgus_*"),
-    ("twist_", "trunk_twist"),
-    ("trunk_twist_rel", "trunk_twist"),
-    ("pelvis_rotation", "pelvis_yaw"),
-)
-
 
 def base_metrics(name: str) -> list[str]:
-    """Catalogue metrics a (possibly derived) metric name is measured from; [] if none."""
-    if name in METRICS:
-        return [name]
-    for prefix, base in _DERIVED_BASE:
-        if name.startswith(prefix):
-            side = name[-1] if name[-2:] in ("_L", "_R") else ""
-            if base.endswith("_*"):
-                return [base[:-1] + "L", base[:-1] + "R"]
-            if "{s}" in base:
-                return [base.replace("{s}", side)] if side else []
-            return [base]
-    return []
+    """Catalogue metrics a (possibly derived) metric name is measured from; [] if none.
+
+    The registry's ``measured_from`` (:mod:`formcheck.measure.registry`): derived values
+    with none (squat depth, the hinge's depth, knee path and lift, foot placement) are 2D
+    landmark positions with no view-dependent bias, and carry no flag.
+    """
+    m, side = find(name)
+    return [] if m is None else m.sources(side)
 
 
 def is_reliable(reliable: Mapping[str, bool], name: str) -> bool | None:

@@ -6,7 +6,8 @@ and returns one value per leading index. Angles are in **degrees**. A value is
 NaN whenever a landmark it needs has visibility below
 :data:`~formcheck.pose.landmarks.VISIBILITY_THRESHOLD` (never 0).
 
-``side`` is ``"L"`` or ``"R"``: the person's anatomical side.
+``side`` is ``"L"`` or ``"R"``: the person's anatomical side. The catalogue of these
+measures (names, units, best views) is :data:`formcheck.measure.registry.CATALOGUE`.
 
 Example:
     >>> import numpy as np
@@ -30,13 +31,9 @@ from formcheck.pose.landmarks import (
     HIP,
     KNEE,
     SHOULDER,
-    SIDES,
     VISIBILITY_THRESHOLD,
+    Side,
 )
-
-
-def _other(side: str) -> str:
-    return "R" if side == "L" else "L"
 
 
 def _mask(vis: np.ndarray, idx: Sequence[int], thr: float = VISIBILITY_THRESHOLD) -> np.ndarray:
@@ -73,7 +70,7 @@ def signed_angle_2d(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def _medial_sign(xy: np.ndarray, side: str) -> np.ndarray:
     """+1 where the body's midline lies toward image +x from ``side``'s hip, else -1."""
-    dx = xy[..., HIP[_other(side)], 0] - xy[..., HIP[side], 0]
+    dx = xy[..., HIP[Side.other(side)], 0] - xy[..., HIP[side], 0]
     return np.where(dx >= 0, 1.0, -1.0)
 
 
@@ -109,7 +106,7 @@ def knee_valgus(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
     foot_of_perp = hip + t[..., None] * line
     offset_x = knee[..., 0] - foot_of_perp[..., 0]
     sign = np.where(offset_x * _medial_sign(xy, side) >= 0, 1.0, -1.0)
-    return _masked(sign * dev, _mask(vis, (h, k, a, HIP[_other(side)])))
+    return _masked(sign * dev, _mask(vis, (h, k, a, HIP[Side.other(side)])))
 
 
 def knee_drop(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
@@ -242,64 +239,6 @@ def pelvis_position(xy: np.ndarray, vis: np.ndarray) -> tuple[np.ndarray, np.nda
         return _masked(m[..., 0] / scale, ok), _masked(m[..., 1] / scale, ok)
 
 
-# --------------------------------------------------------------------------- registry
-
-#: Metric name -> (unit, best view, short description). Sided metrics end in _L/_R.
-METRICS: dict[str, tuple[str, str, str]] = {}
-for _s in SIDES:
-    METRICS |= {
-        f"knee_flexion_{_s}": ("deg", "side", "180 - angle hip-knee-ankle"),
-        f"hip_flexion_{_s}": ("deg", "side", "180 - angle shoulder-hip-knee"),
-        f"knee_valgus_{_s}": ("deg", "front", "FPPA, + = knee toward midline"),
-        f"knee_drop_{_s}": ("deg", "front", "shank tilt from vertical, + = toward midline"),
-        f"foot_turnout_{_s}": ("deg", "front", "heel->toe from forward, + = turned out (3D)"),
-        f"knee_rel_x_{_s}": ("torso", "side", "knee x relative to hip, torso lengths"),
-        f"knee_rel_y_{_s}": ("torso", "side", "knee y relative to hip, torso lengths (down +)"),
-    }
-METRICS |= {
-    "knee_ankle_ratio": ("ratio", "front", "knee distance / ankle distance"),
-    "trunk_inclination": ("deg", "side", "trunk from vertical"),
-    "trunk_twist": ("deg", "front", "shoulder line vs hip line yaw, + = to the left (3D)"),
-    "pelvis_yaw": ("deg", "front", "hip line yaw vs camera, + = to the left (3D)"),
-    "pelvis_x": ("torso", "front", "hip midpoint x, torso lengths"),
-    "pelvis_y": ("torso", "front", "hip midpoint y, torso lengths"),
-}
-
-METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
-
-
-def compute_metrics(
-    xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = None
-) -> dict[str, np.ndarray]:
-    """Every catalogue metric for frames ``xy (..., 33, 2)``, ``vis (..., 33)``, ``world``.
-
-    Returns a dict ``name -> array (...)`` with the keys of :data:`METRIC_NAMES`.
-    3D metrics are NaN when ``world`` is None.
-    """
-    xy = np.asarray(xy, dtype=float)
-    vis = np.asarray(vis, dtype=float)
-    lead = xy.shape[:-2]
-    if world is None:
-        world = np.full((*lead, 33, 3), np.nan)
-    world = np.asarray(world, dtype=float)
-    out: dict[str, np.ndarray] = {}
-    for s in SIDES:
-        out[f"knee_flexion_{s}"] = knee_flexion(xy, vis, s)
-        out[f"hip_flexion_{s}"] = hip_flexion(xy, vis, s)
-        out[f"knee_valgus_{s}"] = knee_valgus(xy, vis, s)
-        out[f"knee_drop_{s}"] = knee_drop(xy, vis, s)
-        out[f"foot_turnout_{s}"] = foot_turnout(world, vis, s)
-        out[f"knee_rel_x_{s}"], out[f"knee_rel_y_{s}"] = knee_relative(xy, vis, s)
-    out["knee_ankle_ratio"] = knee_ankle_ratio(xy, vis)
-    out["trunk_inclination"] = trunk_inclination(xy, vis)
-    out["trunk_twist"] = trunk_twist(world, vis)
-    out["pelvis_yaw"] = pelvis_yaw(world, vis)
-    out["pelvis_x"], out["pelvis_y"] = pelvis_position(xy, vis)
-    return {k: np.asarray(out[k], dtype=float) for k in METRIC_NAMES}
-
-
-# --------------------------------------------------------------------- view & position
-
 VIEWS = ("front", "side", "other")
 POSITIONS = ("standing", "seated", "lying", "quadruped", "unknown")
 
@@ -404,3 +343,10 @@ def standing_tall(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
         torso_hips = tl / hips
     return (torso_hips >= TALL_TORSO_HIPS) & (knee_below >= TALL_KNEE_BELOW)
 
+
+def __getattr__(name: str):  # transitional: these moved to the registry (removed below)
+    from formcheck.measure import registry
+
+    if name in ("METRICS", "METRIC_NAMES", "compute_metrics"):
+        return getattr(registry, name)
+    raise AttributeError(name)

@@ -8,24 +8,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.measure import correction
-from formcheck.measure.geometry import (
-    METRIC_NAMES,
-    METRICS,
-    compute_metrics,
-    estimate_position,
-    estimate_view,
-)
+from formcheck.measure.geometry import estimate_position, estimate_view
+from formcheck.measure.registry import CATALOGUE, METRIC_NAMES, compute_metrics, find
 from formcheck.pose.landmarks import PoseFrame
 
 #: Metrics whose value does not depend on the camera view (positions over time).
-VIEW_FREE = ("pelvis_x", "pelvis_y")
+VIEW_FREE = tuple(m.name for m in CATALOGUE if m.view_free)
 
 
 @dataclass(frozen=True)
 class FrameMetrics:
     """Everything the exercise engine sees of one frame.
 
-    ``values`` maps every name in :data:`formcheck.measure.geometry.METRIC_NAMES` to a
+    ``values`` maps every name in :data:`formcheck.measure.registry.METRIC_NAMES` to a
     float (degrees, ratios or torso lengths; NaN = not measurable this frame).
     ``view`` is front/side/other, ``position`` standing/seated/lying/quadruped/unknown.
     ``pose`` is the landmark frame the values came from (for setup checks).
@@ -35,7 +30,7 @@ class FrameMetrics:
     ``FORMCHECK_CORRECTION=0``); ``raw`` holds every metric as MediaPipe's landmarks
     give it. ``reliable[name]`` is False when the metric cannot be trusted in this
     frame: not measurable from this camera angle (the metric's best view in
-    :data:`formcheck.measure.geometry.METRICS` is not the current view), a landmark it needs
+    :data:`formcheck.measure.registry.CATALOGUE` is not the current view), a landmark it needs
     not visible, or a known-unusable view (see :func:`reliability`).
     """
 
@@ -97,25 +92,19 @@ def frame_metrics(pose: PoseFrame) -> FrameMetrics:
 
 
 #: Camera contexts where a metric's raw MediaPipe value is known to be biased (measured on
-#: rendered truth, docs/corrections.md): without a correction it is not reported as reliable.
+#: rendered truth, docs/corrections.md): without a correction it is not reported as
+#: reliable. From the registry's ``biased_raw_in``.
 BIASED_RAW: dict[str, tuple[str, ...]] = {
-    "knee_drop": ("front/seated", "front/lying_feet"),
-    "trunk_twist": ("front/seated", "front/lying_feet", "front/standing"),
-    "pelvis_yaw": ("front/seated", "front/lying_feet", "front/standing"),
+    m.name: m.biased_raw_in for m in CATALOGUE if m.biased_raw_in
 }
-
 
 #: Camera contexts where a metric is degenerate whatever is done to it: the frontal-plane
 #: projection angle of a thigh pointing at the camera (seated or lying, filmed from the
 #: front or the feet) is a few pixels long and reads anything from -140 to +140; the
 #: knee/ankle distance ratio seated puts the knees mid-shin and its correction model
 #: barely beats raw (0.6 vs 0.7, docs/corrections.md). (From the feet, the ratio is
-#: trusted once corrected: 0.3 -> 0.1.)
-UNUSABLE: dict[str, tuple[str, ...]] = {
-    "knee_valgus": ("front/seated", "front/lying", "front/lying_feet"),
-    "knee_ankle_ratio": ("front/seated", "front/lying"),
-}
-
+#: trusted once corrected: 0.3 -> 0.1.) From the registry's ``unusable_in``.
+UNUSABLE: dict[str, tuple[str, ...]] = {m.name: m.unusable_in for m in CATALOGUE if m.unusable_in}
 
 #: The two knees' FPPA this far apart (deg) in one frame is no knee position but a camera
 #: at an angle to a deep squat: real clips read 85-130 apart there (one knee 40 "in", the
@@ -143,17 +132,17 @@ def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.nda
     feet_view = correction.is_feet_view(xy, vis)
     for name, v in values.items():
         ok = math.isfinite(v)
-        best = METRICS.get(name, ("", "other", ""))[1]
-        if ok and name not in VIEW_FREE:
+        m = find(name)[0]
+        best = (m.best_view if m is not None else "") or "other"
+        if ok and not (m is not None and m.view_free):
             # An oblique ("other") view still shows the sagittal angles (the hinge allows 45°).
             ok = view == best or (view == "other" and best == "side")
         fixed = name in corrected  # a correction model was fit for this context
         if ok and name == "knee_ankle_ratio" and feet_view and not fixed:
             ok = False
-        base = name[:-2] if name[-2:] in ("_L", "_R") else name
-        if ok and ctx in UNUSABLE.get(base, ()):
+        if ok and m is not None and ctx in m.unusable_in:
             ok = False
-        if ok and ctx in BIASED_RAW.get(base, ()) and name not in corrected:
+        if ok and m is not None and ctx in m.biased_raw_in and name not in corrected:
             ok = False
         out[name] = ok
     fppa = [values.get(f"knee_valgus_{s}", math.nan) for s in ("L", "R")]

@@ -2,7 +2,9 @@
 
 One processed frame (:class:`formcheck.session.ProcessedFrame`: its metrics and the
 tracker's state) in, words and numbers out; :mod:`formcheck.outputs.overlay` draws them.
-Angles are printed in whole degrees, the knee/ankle ratio with two decimals.
+Angles are printed in whole degrees, the knee/ankle ratio with two decimals. The words
+and where they are drawn come from each measure's record in
+:mod:`formcheck.measure.registry` (``short``, ``word``, ``drawn_at``, ``shown_with``).
 """
 
 from __future__ import annotations
@@ -11,71 +13,30 @@ import math
 from typing import TYPE_CHECKING
 
 from formcheck.measure.confidence import NOT_MEASURABLE, is_reliable
-from formcheck.measure.geometry import METRICS
+from formcheck.measure.registry import METRICS, find
 from formcheck.outputs.overlay import BAD, GOOD, WARN, Hud
-from formcheck.pose.landmarks import FOOT, HIP, KNEE, SHOULDER
+from formcheck.pose.landmarks import Side
 
 if TYPE_CHECKING:  # (the session module uses this one: a type only, no import cycle)
     from formcheck.session import ProcessedFrame
 
 
 def landmark_for(metric: str) -> int | None:
-    """Landmark near which a metric's value is drawn."""
-    side = metric[-1] if metric[-2:] in ("_L", "_R") else None
-    if metric.startswith(("knee_flexion", "knee_valgus", "knee_drop", "knee_rel")) and side:
-        return KNEE[side]
-    if metric.startswith("hip_flexion") and side:
-        return HIP[side]
-    if metric.startswith("foot_turnout") and side:
-        return FOOT[side]
-    if metric in ("trunk_inclination", "trunk_twist"):
-        return SHOULDER["L"]
-    if metric in ("pelvis_yaw", "knee_ankle_ratio"):
-        return HIP["R"]
-    return None
-
-
-SHORT_NAMES = {
-    "knee_flexion": "knee",
-    "hip_flexion": "hip",
-    "knee_valgus": "valgus",
-    "knee_drop": "drop",
-    "foot_turnout": "foot",
-    "trunk_inclination": "hinge",
-    "trunk_twist": "twist",
-    "pelvis_yaw": "pelvis",
-    "knee_ankle_ratio": "K/A",
-}
+    """Landmark near which a metric's value is drawn (the registry's ``drawn_at``)."""
+    m, side = find(metric)
+    return None if m is None else m.landmark(side)
 
 
 def label_text(metric: str, value: float) -> str:
     """Short on-video text for a metric value, e.g. ``"knee 92°"``."""
-    base = metric[:-2] if metric[-2:] in ("_L", "_R") else metric
-    name = SHORT_NAMES.get(base, base)
-    if base == "knee_ankle_ratio":
-        return f"{name} {value:.2f}"
-    return f"{name} {value:.0f}°"
+    m = find(metric)[0]
+    return m.label(value) if m is not None else f"{Side.split(metric)[0]} {value:.0f}°"
 
 
-#: Catalogue metrics drawn at the joints for derived primary metrics (name prefix -> metric).
-BASE_FOR_DERIVED: tuple[tuple[str, str], ...] = (
-    ("knee_drop", "knee_drop"),
-    ("knee_lift", "knee_flexion"),
-    ("squat_depth", "knee_flexion"),
-    ("hinge", "trunk_inclination"),
-    ("twist", "trunk_twist"),
-)
-
-#: Short HUD names for primary metrics (name prefix -> word).
-PRIMARY_WORDS: tuple[tuple[str, str], ...] = (
-    ("knee_drop", "knee drop"),
-    ("hip_flexion", "hip flexion"),
-    ("knee_lift", "knee lift"),
-    ("hinge", "hinge"),
-    ("twist", "twist"),
-    ("turn", "twist"),
-    ("squat_depth", "depth"),
-)
+def primary_word(metric: str) -> str:
+    """The heads-up display's name for an exercise's primary metric (``"value"`` if none)."""
+    m = find(metric)[0]
+    return m.word if m is not None else "value"
 
 
 def display_metrics(exercise) -> list[str]:
@@ -84,7 +45,8 @@ def display_metrics(exercise) -> list[str]:
         return ["knee_flexion_L", "knee_flexion_R", "hip_flexion_L", "hip_flexion_R"]
     names: list[str] = []
     primary = getattr(exercise, "primary_metric", "") or ""
-    base = [m for prefix, m in BASE_FOR_DERIVED if primary.startswith(prefix)]
+    m = find(primary)[0]
+    base = [m.shown_with] if m is not None and m.shown_with else []
     for name in [primary, *base, *exercise_rule_metrics(exercise)]:
         if not name:
             continue
@@ -102,8 +64,7 @@ def exercise_rule_metrics(exercise) -> list[str]:
 def _expand_sides(name: str) -> list[str]:
     """Concrete metric names for a (possibly templated, ``{side}``/``{other}``) name."""
     if "{side}" in name or "{other}" in name:
-        pairs = (("L", "R"), ("R", "L"))
-        cands = [name.replace("{side}", s).replace("{other}", o) for s, o in pairs]
+        cands = [Side.fill(name, s) for s in Side.CODES]
     elif name.endswith(("_L", "_R")) or name in METRICS:
         cands = [name]
     else:
@@ -128,7 +89,7 @@ def hud_for(pf: ProcessedFrame, exercise) -> Hud:
         lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in counts.items()))
     pv = getattr(st, "primary_value", math.nan)
     pm = getattr(st, "primary_metric", "") or ""
-    word = next((w for p, w in PRIMARY_WORDS if pm.startswith(p)), "value")
+    word = primary_word(pm)
     flags = getattr(pf.metrics, "reliable", None)
     if pf.metrics.detected and flags and is_reliable(flags, pm) is False:
         lines.append(f"{word}: {NOT_MEASURABLE}")

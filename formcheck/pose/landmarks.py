@@ -36,11 +36,50 @@ SIDE_NAMES = {"L": "left", "R": "right"}
 SIDE_CODES = {"left": "L", "right": "R"}
 
 
+class Side:
+    """The person's two legs, in every spelling formcheck uses.
+
+    A leg has a code (``"L"``/``"R"``: landmark tables, the ``_L``/``_R`` suffix of a
+    per-leg measure name) and a name (``"left"``/``"right"``: result and report keys,
+    the CLI's ``--side``). Templates (exercise definitions) write ``{side}`` for the leg
+    being worked and ``{other}`` for the other one.
+    """
+
+    CODES = SIDES
+
+    @staticmethod
+    def other(code: str) -> str:
+        """``"L"`` -> ``"R"`` and back."""
+        return "R" if code == "L" else "L"
+
+    @staticmethod
+    def name(code: str) -> str:
+        """``"L"`` -> ``"left"``, ``"R"`` -> ``"right"``."""
+        return SIDE_NAMES[code]
+
+    @staticmethod
+    def code(name: str | None) -> str | None:
+        """``"left"``/``"L"``/``"l"`` -> ``"L"`` (and right); anything else None."""
+        key = (name or "").strip().lower()
+        return {"l": "L", "left": "L", "r": "R", "right": "R"}.get(key)
+
+    @staticmethod
+    def split(metric: str) -> tuple[str, str | None]:
+        """``knee_drop_L`` -> (``knee_drop``, ``"L"``); an unsided name -> (name, None)."""
+        if metric[-2:] in ("_L", "_R"):
+            return metric[:-2], metric[-1]
+        return metric, None
+
+    @staticmethod
+    def fill(template: str, code: str) -> str:
+        """Resolve ``{side}``/``{other}`` in a measure name for leg ``code``."""
+        return template.replace("{side}", code).replace("{other}", Side.other(code))
+
+
 def split_side(name: str) -> tuple[str, str | None]:
     """``knee_drop_L`` -> (``knee_drop``, "left"); a name without a side suffix -> (name, None)."""
-    if name[-2:] in ("_L", "_R"):
-        return name[:-2], SIDE_NAMES[name[-1]]
-    return name, None
+    base, code = Side.split(name)
+    return base, (SIDE_NAMES[code] if code else None)
 
 
 #: Body edges drawn by the overlay (index pairs).
