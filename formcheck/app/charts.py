@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from formcheck.app.summary import norm_side
 from formcheck.measure.derived import BASELINE_METRICS, DERIVED_METRICS, with_derived
+from formcheck.outputs.set_summary import norm_side
 from formcheck.pose.landmarks import split_side
 
 Points = list[tuple[float, float]]

@@ -11,10 +11,10 @@ import streamlit as st
 from formcheck.app.analysis import exercise_for
 from formcheck.app.charts import primary_metrics, series_for
 from formcheck.app.resources import get_store
-from formcheck.app.summary import summarize
 from formcheck.app.views import instructions_block, set_charts, summary_cards
 from formcheck.live import LiveHolder, LiveSession, LiveStatus
 from formcheck.measure.confidence import NOT_MEASURABLE
+from formcheck.outputs.set_summary import summarize
 
 WEBRTC_KEY = "formcheck-live"
 PAGE_KEY, PREV_PAGE_KEY = "_fc_page", "_fc_prev_page"
@@ -143,8 +143,9 @@ def live_section(
         report, series, sid = last
         st.divider()
         st.subheader("Last set" + (f" (saved as set #{sid})" if sid else " (not saved)"))
-        summary_cards(summarize(report))
-        set_charts(series, report, key="live-last")
+        summary = summarize(report)
+        summary_cards(summary)
+        set_charts(series, report, summary, key="live-last")
 
 
 @st.fragment(run_every=0.5)

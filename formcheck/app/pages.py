@@ -25,10 +25,10 @@ from formcheck.app.charts import trend_chart
 from formcheck.app.live_page import live_section
 from formcheck.app.resources import get_store
 from formcheck.app.store import StoreError
-from formcheck.app.summary import summarize
 from formcheck.app.views import instructions_block, results_view, set_charts, summary_cards
 from formcheck.errors import user_message
 from formcheck.exercises import CATALOGUE
+from formcheck.outputs.set_summary import summarize
 
 LOG = logging.getLogger("formcheck.app")
 #: Side choices as the exercise engine spells them.
@@ -311,11 +311,12 @@ def history_page() -> None:
     if row is None:
         st.warning("That set no longer exists.")
         return
-    summary_cards(summarize(row.report))
+    summary = summarize(row.report)
+    summary_cards(summary)
     video = store.video(sid)
     if video:
         st.video(video, format="video/mp4")
-    set_charts(store.series(sid), row.report, key=f"hist-{sid}")
+    set_charts(store.series(sid), row.report, summary, key=f"hist-{sid}")
     c1, c2 = st.columns([1, 3])
     c1.download_button("Download report.json", json.dumps(row.report, indent=2),
                        f"formcheck-set-{sid}.json", "application/json",

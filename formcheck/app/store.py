@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from formcheck.app.summary import finite_float as _f
-from formcheck.app.summary import summarize
 from formcheck.outputs.report import _clean
+from formcheck.outputs.set_summary import finite_float as _f
+from formcheck.outputs.set_summary import summarize
 
 SCHEMA_VERSION = 1
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from formcheck.app.analysis import Analysis, exercise_for
 from formcheck.app.charts import rep_charts, timeline_chart
-from formcheck.app.summary import SetSummary, summarize
 from formcheck.measure.confidence import NOT_MEASURABLE
+from formcheck.outputs.set_summary import SetSummary, SideSummary, summarize
 
 
 def fmt(v: float | None, unit: str = "", digits: int = 0) -> str:
@@ -17,7 +17,7 @@ def fmt(v: float | None, unit: str = "", digits: int = 0) -> str:
     return f"{v:.{digits}f}{unit}"
 
 
-def depth_text(side, unit: str) -> str:
+def depth_text(side: SideSummary, unit: str) -> str:
     """``best 62° ± 11° · average 59° ± 11°`` (the ± where measured), plus a note for reps
     whose depth could not be trusted."""
     pm = f" ± {side.uncertainty:g}{unit}" if side.uncertainty is not None else ""
@@ -37,7 +37,7 @@ def summary_cards(s: SetSummary) -> None:
     if not s.sides:
         st.info(
             "No reps or holds were counted in this set. "
-            + ("Setup: " + "; ".join(s.setup_problems) if s.setup_problems else "")
+            + ("Setup: " + "; ".join(_setup_names(s)) if s.setup_problems else "")
         )
     cols = st.columns(max(1, len(s.sides)) + 1)
     for col, side in zip(cols, s.sides.values(), strict=False):
@@ -66,16 +66,20 @@ def summary_cards(s: SetSummary) -> None:
         st.markdown("**What to work on:** " + "; ".join(
             f"{c}" + (f" (×{n})" if n else "") for c, n in s.top_cues[:3]))  # fmt: skip
     if s.setup_problems:
-        st.caption("Setup problems seen: " + "; ".join(s.setup_problems))
+        st.caption("Setup problems seen: " + "; ".join(_setup_names(s)))
 
 
-def set_charts(series: dict, report: dict, key: str) -> None:
+def _setup_names(s: SetSummary) -> list[str]:
+    """The first five setup problems, in the engine's order."""
+    return list(s.setup_problems)[:5]
+
+
+def set_charts(series: dict, report: dict, summary: SetSummary, key: str) -> None:
     """The whole-set timeline and one chart per rep / hold."""
     ex = exercise_for(report.get("exercise"), report.get("settings"))
     band = getattr(ex, "target_band", None)
     label = getattr(ex, "primary_label", "") or ""
-    per_side = (report.get("result") or {}).get("per_side") or {}
-    if any(isinstance(d, dict) and d.get("depth_reliable") is False for d in per_side.values()):
+    if not summary.depth_measurable:
         st.caption(f"The curves below are what MediaPipe read: the {label or 'depth'} is "
                    f"{NOT_MEASURABLE}, so read them for timing, not for degrees.")  # fmt: skip
     result = report.get("result") or {}
@@ -126,7 +130,7 @@ def results_view(an: Analysis, key: str = "res") -> None:
         if an.video:
             st.download_button("Download annotated video", an.video, "annotated.mp4",
                                "video/mp4", key=f"{key}-dl-mp4")  # fmt: skip
-    set_charts(an.series, rep, key)
+    set_charts(an.series, rep, summary, key)
 
 
 def instructions_block(exercise_id: str, still=None) -> None:
