@@ -1,12 +1,17 @@
-"""docs/architecture.md's worked example, run as written: a new exercise is one
-``ExerciseDef``, and the engine counts it without knowing its id."""
+"""docs/architecture.md's worked examples, run as written: a new exercise is one
+``ExerciseDef``, and the engine counts it without knowing its id; a new measure is one
+:class:`~formcheck.measure.registry.Measure` record."""
 
 from __future__ import annotations
 
+import pytest
 from exercise_fixtures import Script
 
 from formcheck.exercises import ExerciseTracker
 from formcheck.exercises.model import ExerciseDef, FormRule
+from formcheck.measure.confidence import base_metrics, is_reliable
+from formcheck.measure.registry import Measure, find, register, unregister, with_derived
+from formcheck.outputs.hud import primary_word
 
 KNEE_RAISE = ExerciseDef(
     id="knee_raise", title="Standing knee raise",
@@ -20,8 +25,12 @@ KNEE_RAISE = ExerciseDef(
 
 
 def _frames(lean: float) -> list:
-    s = Script(view="side", position="standing", noise=0.3,
-               base={"hip_flexion_L": 5.0, "hip_flexion_R": 5.0, "trunk_inclination": lean})
+    s = Script(
+        view="side",
+        position="standing",
+        noise=0.3,
+        base={"hip_flexion_L": 5.0, "hip_flexion_R": 5.0, "trunk_inclination": lean},
+    )
     s.seg(1.0)
     for _ in range(3):  # three left knee raises, then three right ones
         s.seg(0.6, hip_flexion_L=(5.0, 80.0)).seg(0.6, hip_flexion_L=80.0)
@@ -46,3 +55,60 @@ def test_the_new_exercise_s_form_rule_cues():
     for fm in _frames(lean=35.0):  # leaning back through every raise
         tracker.update(fm)
     assert "Stand up tall" in tracker.finish().top_cues
+
+
+# docs/architecture.md's second worked example: a new measure is one record.
+KNEE_GAP = Measure(
+    name="knee_bend_gap",
+    fn=lambda v, b, p: abs(v["knee_flexion_L"] - v["knee_flexion_R"]),
+    description="how much more one knee bends than the other",
+    measured_from=("knee_flexion_L", "knee_flexion_R"),
+    word="knee gap",
+)
+SPLIT_SQUAT = ExerciseDef(
+    id="split_squat", title="Split squat",
+    instructions=("Stand side-on to the camera", "Bend the front knee, keep the back leg long"),
+    camera="side-on, hip height", views=frozenset({"side"}),
+    positions=frozenset({"standing"}), mode="reps",
+    primary_metric="knee_bend_gap", primary_label="knee gap", unit="deg",
+    sides="both", enter=25.0, exit=10.0, target=50.0, band_hi=90.0,
+)  # fmt: skip
+
+
+@pytest.fixture
+def knee_gap():
+    register(KNEE_GAP)
+    yield KNEE_GAP
+    unregister(KNEE_GAP.name)
+
+
+def test_a_new_measure_is_one_record(knee_gap):
+    s = Script(
+        view="side",
+        position="standing",
+        noise=0.3,
+        base={"knee_flexion_L": 5.0, "knee_flexion_R": 5.0},
+    )
+    s.seg(1.0)
+    for _ in range(4):  # four split squats: the left knee bends, the right stays long
+        s.seg(0.6, knee_flexion_L=(5.0, 70.0)).seg(0.5, knee_flexion_L=70.0)
+        s.seg(0.6, knee_flexion_L=(70.0, 5.0)).seg(0.6)  # fmt: skip
+    tracker = ExerciseTracker(SPLIT_SQUAT)
+    for fm in s.frames():
+        tracker.update(fm)
+    assert tracker.finish().per_side["both"]["count"] == 4
+    # the record's words and reliability reach the video and the report
+    assert primary_word("knee_bend_gap") == "knee gap"
+    assert base_metrics("knee_bend_gap") == ["knee_flexion_L", "knee_flexion_R"]
+    front = {"knee_flexion_L": False, "knee_flexion_R": True}
+    assert is_reliable(front, "knee_bend_gap") is False
+
+
+def test_a_registered_measure_goes_away_again():
+    register(KNEE_GAP)
+    assert "knee_bend_gap" in with_derived({"knee_flexion_L": 9.0, "knee_flexion_R": 2.0}, {}, None)
+    unregister(KNEE_GAP.name)
+    assert find("knee_bend_gap") == (None, None)
+    assert "knee_bend_gap" not in with_derived({}, {}, None)
+    with pytest.raises(ValueError):
+        register(Measure("knee_flexion", fn=lambda v, b, p: 0.0))  # a catalogue name

@@ -284,6 +284,29 @@ DERIVED_METRICS: dict[str, Callable] = {
 }
 
 
+def register(m: Measure) -> Measure:
+    """Add a derived measure at run time (a plugin, a test): :func:`find`,
+    :func:`with_derived`, the reliability flags and the on-video words all see it. The
+    product's own measures are records in :data:`DERIVED` instead."""
+    if m.best_view:
+        raise ValueError(f"{m.name}: catalogue measures are listed in CATALOGUE, not added")
+    if m.name in MEASURES:
+        raise ValueError(f"{m.name}: a measure of that name exists")
+    MEASURES[m.name] = m
+    DERIVED_METRICS.update({n: _concrete(m, n[-1]) if m.sided else m.fn for n in m.names})
+    return m
+
+
+def unregister(name: str) -> None:
+    """Remove a measure :func:`register` added (nothing happens for any other name)."""
+    m = MEASURES.get(name)
+    if m is None or m in CATALOGUE or m in DERIVED:
+        return
+    del MEASURES[name]
+    for n in m.names:
+        DERIVED_METRICS.pop(n, None)
+
+
 def compute_metrics(
     xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
