@@ -7,6 +7,7 @@ import logging
 import math
 import os
 
+import pandas as pd
 import streamlit as st
 
 from formcheck.app.analysis import (
@@ -24,7 +25,7 @@ from formcheck.app.batch_import import import_batch
 from formcheck.app.charts import trend_chart
 from formcheck.app.live_page import live_section
 from formcheck.app.resources import get_store
-from formcheck.app.store import StoreError
+from formcheck.app.store import SessionRow, StoreError
 from formcheck.app.views import instructions_block, results_view, set_charts, summary_cards
 from formcheck.errors import user_message
 from formcheck.exercises import CATALOGUE
@@ -118,86 +119,107 @@ def upload_page() -> None:
     st.title("Analyse a video")
     st.write("formcheck finds your body in the video, measures hip and knee angles, counts "
              "reps, times holds and tells you what to fix.")  # fmt: skip
-    samples = list_samples()
     with st.container(border=True):
-        st.subheader("Try a sample clip")
-        if not samples:
-            st.caption("No sample clips found in formcheck/data/samples/.")
-        else:
-            labels = {i: s.label for i, s in enumerate(samples)}
-            idx = st.selectbox("Sample clip", list(labels), format_func=labels.get,
-                               key="sample_idx")  # fmt: skip
-            sample = samples[idx]
-            c1, c2 = st.columns([2, 3])
-            with c1:
-                still = _still(str(sample.path), sample.path.stat().st_mtime)
-                if still is not None:
-                    st.image(still)
-            with c2:
-                ex = exercise_for(sample.exercise)
-                st.markdown(f"**{getattr(ex, 'title', sample.exercise)}**")
-                if sample.description:
-                    st.caption(sample.description.capitalize())
-                if sample.expected:
-                    st.caption(f"The clip contains {sample.expected} (ground truth).")
-                if sample.settings:
-                    st.caption("Settings for this clip: " + json.dumps(sample.settings))
-                go = st.button("Analyse sample", type="primary", key="sample_go")
-            key = (str(sample.path), sample.path.stat().st_mtime, sample.exercise,
-                   json.dumps(sample.settings, sort_keys=True), sample.side)  # fmt: skip
-            cache = _sample_cache()
-            if go and key not in cache:
-                an = _run_analysis(analyze_file, sample.path, sample.exercise, side=sample.side,
-                                   settings=sample.settings, source="sample",
-                                   name=sample.path.name)  # fmt: skip
-                if an is not None:
-                    cache[key] = an
-            if go and key in cache:
-                st.session_state["upload_result"] = cache[key]
-                st.toast("Analysis finished: the result is below.")
-
+        _sample_section(list_samples())
     with st.container(border=True):
-        st.subheader("Your own video")
-        choices = exercise_choices()
-        c1, c2 = st.columns([3, 1])
-        ex_id = c1.selectbox("Exercise", list(choices), format_func=choices.get, key="up_ex")
-        side = c2.selectbox("Side", list(SIDES), format_func=SIDES.get, key="up_side")
-        with st.expander("How to do it and where to put the camera", expanded=False):
-            instructions_block(ex_id, still_for(ex_id))
-        up = st.file_uploader(
-            f"Video file ({', '.join(UPLOAD_TYPES)}; up to {MAX_UPLOAD_MB} MB)",
-            type=list(UPLOAD_TYPES), key="upload_file",
-        )  # fmt: skip
-        st.caption(
-            f"Files up to {MAX_UPLOAD_MB} MB. The video is analysed on this computer "
-            "and deleted right after; only the summary is kept in your history."
-        )
-        mirrored = st.checkbox(
-            "Selfie video (a mirror image: text in it reads backwards)", value=False,
-            key="up_mirrored",
-            help="Flips the video back so that left and right are your own.",
-        )  # fmt: skip
-        save = st.checkbox("Save the result to my history", value=True, key="up_save")
-        keep_video = st.checkbox(
-            "Also keep the annotated video in my history (uses disk space)",
-            value=False, key="up_keep_video", disabled=not save,
-        )  # fmt: skip
-        if st.button("Analyse video", type="primary", disabled=up is None, key="upload_go"):
-            an = _run_analysis(analyze_upload, up.getvalue(), up.name, ex_id, side=side,
-                               mirrored=mirrored)  # fmt: skip
-            if an is not None:
-                st.session_state["upload_result"] = an
-                if save:
-                    video = an.video if keep_video else None
-                    sid = save_to_history(an.report, an.series, "upload", video)
-                    if sid:
-                        st.toast(f"Saved to history as set #{sid}")
-
+        _own_video_section()
     an = st.session_state.get("upload_result")
     if an is not None:
         st.divider()
         st.subheader("Result")
         results_view(an, key="upload")
+
+
+def _sample_section(samples: list) -> None:
+    """Pick a sample clip, see what it contains, analyse it (cached for every session)."""
+    st.subheader("Try a sample clip")
+    if not samples:
+        st.caption("No sample clips found in formcheck/data/samples/.")
+        return
+    labels = {i: s.label for i, s in enumerate(samples)}
+    idx = st.selectbox("Sample clip", list(labels), format_func=labels.get,
+                       key="sample_idx")  # fmt: skip
+    sample = samples[idx]
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        still = _still(str(sample.path), sample.path.stat().st_mtime)
+        if still is not None:
+            st.image(still)
+    with c2:
+        _sample_caption(sample)
+        go = st.button("Analyse sample", type="primary", key="sample_go")
+    if go:
+        _analyse_sample(sample)
+
+
+def _sample_caption(sample) -> None:
+    """The sample's exercise, description, ground truth and settings."""
+    ex = exercise_for(sample.exercise)
+    st.markdown(f"**{ex.title if ex is not None else sample.exercise}**")
+    if sample.description:
+        st.caption(sample.description.capitalize())
+    if sample.expected:
+        st.caption(f"The clip contains {sample.expected} (ground truth).")
+    if sample.settings:
+        st.caption("Settings for this clip: " + json.dumps(sample.settings))
+
+
+def _analyse_sample(sample) -> None:
+    """Analyse a sample clip once per server (then from the cache) and show the result."""
+    key = (str(sample.path), sample.path.stat().st_mtime, sample.exercise,
+           json.dumps(sample.settings, sort_keys=True), sample.side)  # fmt: skip
+    cache = _sample_cache()
+    if key not in cache:
+        an = _run_analysis(analyze_file, sample.path, sample.exercise, side=sample.side,
+                           settings=sample.settings, source="sample",
+                           name=sample.path.name)  # fmt: skip
+        if an is not None:
+            cache[key] = an
+    if key in cache:
+        st.session_state["upload_result"] = cache[key]
+        st.toast("Analysis finished: the result is below.")
+
+
+def _own_video_section() -> None:
+    """Exercise, side and file choices for an upload; analyse it and save it to history."""
+    st.subheader("Your own video")
+    choices = exercise_choices()
+    c1, c2 = st.columns([3, 1])
+    ex_id = c1.selectbox("Exercise", list(choices), format_func=choices.get, key="up_ex")
+    side = c2.selectbox("Side", list(SIDES), format_func=SIDES.get, key="up_side")
+    with st.expander("How to do it and where to put the camera", expanded=False):
+        instructions_block(ex_id, still_for(ex_id))
+    up = st.file_uploader(
+        f"Video file ({', '.join(UPLOAD_TYPES)}; up to {MAX_UPLOAD_MB} MB)",
+        type=list(UPLOAD_TYPES), key="upload_file",
+    )  # fmt: skip
+    st.caption(
+        f"Files up to {MAX_UPLOAD_MB} MB. The video is analysed on this computer "
+        "and deleted right after; only the summary is kept in your history."
+    )
+    mirrored = st.checkbox(
+        "Selfie video (a mirror image: text in it reads backwards)", value=False,
+        key="up_mirrored",
+        help="Flips the video back so that left and right are your own.",
+    )  # fmt: skip
+    save = st.checkbox("Save the result to my history", value=True, key="up_save")
+    keep_video = st.checkbox(
+        "Also keep the annotated video in my history (uses disk space)",
+        value=False, key="up_keep_video", disabled=not save,
+    )  # fmt: skip
+    if st.button("Analyse video", type="primary", disabled=up is None, key="upload_go"):
+        an = _run_analysis(analyze_upload, up.getvalue(), up.name, ex_id, side=side,
+                           mirrored=mirrored)  # fmt: skip
+        if an is not None:
+            st.session_state["upload_result"] = an
+            if save:
+                _save_upload(an, keep_video)
+
+
+def _save_upload(an: Analysis, keep_video: bool) -> None:
+    sid = save_to_history(an.report, an.series, "upload", an.video if keep_video else None)
+    if sid:
+        st.toast(f"Saved to history as set #{sid}")
 
 
 # -- Live ------------------------------------------------------------------------
@@ -240,8 +262,6 @@ def _import_section(store) -> None:
 
 def history_page() -> None:
     """Past sets: table, trends per exercise, open one again, delete."""
-    import pandas as pd
-
     st.title("History")
     store, problem = get_store()
     if store is None:
@@ -251,7 +271,6 @@ def history_page() -> None:
     if problem:
         st.warning(problem)
     _import_section(store)
-    choices = exercise_choices()
     try:
         rows = store.sessions()
     except StoreError as e:
@@ -260,15 +279,39 @@ def history_page() -> None:
     if not rows:
         st.info("No sets saved yet. Analyse a video or finish a live set and it appears here.")
         return
+    ex_filter = _exercise_filter(rows, exercise_choices())
+    shown = [r for r in rows if ex_filter == "all" or r.exercise == ex_filter]
+    st.dataframe(history_table(shown), hide_index=True, width="stretch")
+    if ex_filter != "all":
+        _trend_charts(store, ex_filter)
+    else:
+        st.caption("Pick an exercise to see its trends over time (left vs right).")
+    st.subheader("Open a set")
+    labels = {r.id: f"#{r.id} · {_date(r)} · {r.title}" for r in shown}
+    sid = st.selectbox("Set", list(labels), format_func=labels.get, key="hist_open")
+    if sid is not None:
+        _stored_set(store, sid)
+
+
+def _date(row: SessionRow) -> str:
+    """``2026-01-02 10:00``: a stored set's time to the minute."""
+    return (row.created or "")[:16].replace("T", " ")
+
+
+def _exercise_filter(rows: list[SessionRow], choices: dict[str, str]) -> str:
+    """The exercise picked to filter the history by (``"all"``: no filter)."""
     ex_set = {r.exercise for r in rows if r.exercise}
     seen = [e for e in choices if e in ex_set] + sorted(ex_set - set(choices))
-    ex_filter = st.selectbox("Exercise", ["all", *seen],
-                             format_func=lambda e: "All exercises" if e == "all"
-                             else choices.get(e, e), key="hist_ex")  # fmt: skip
-    shown = [r for r in rows if ex_filter == "all" or r.exercise == ex_filter]
-    table = pd.DataFrame([{
+    return st.selectbox("Exercise", ["all", *seen],
+                        format_func=lambda e: "All exercises" if e == "all"
+                        else choices.get(e, e), key="hist_ex")  # fmt: skip
+
+
+def history_table(rows: list[SessionRow]) -> pd.DataFrame:
+    """The history table: one line per stored set."""
+    return pd.DataFrame([{
         "set": r.id,
-        "date": (r.created or "")[:16].replace("T", " "),
+        "date": _date(r),
         "exercise": r.title or r.exercise,
         "side": SIDES.get(r.side or "auto", r.side),
         "source": r.source,
@@ -281,32 +324,31 @@ def history_page() -> None:
             if r.hold_total_s is not None and r.mode == "hold"
             else math.nan
         ),
-    } for r in shown])  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch")
-    if ex_filter != "all":
-        stats = store.side_stats(ex_filter)
-        c1, c2 = st.columns(2)
-        depth = trend_chart(stats, "best", "Best depth per set", "degrees")
-        mode = getattr(exercise_for(ex_filter), "mode", "")
-        if mode == "hold":
-            hold = trend_chart(stats, "hold_total_s", "Time held per set", "seconds")
-        else:
-            word = {"circles": "Circles", "timed": "Seconds moving"}.get(mode, "Reps")
-            hold = trend_chart(stats, "count", f"{word} per set", word.lower())
-        with c1:
-            if depth is not None:
-                st.altair_chart(depth, width="stretch", key="trend-depth")
-        with c2:
-            if hold is not None:
-                st.altair_chart(hold, width="stretch", key="trend-hold")
+    } for r in rows])  # fmt: skip
+
+
+def _trend_charts(store, exercise_id: str) -> None:
+    """Best depth and the count (or time held) per set, left vs right, over time."""
+    stats = store.side_stats(exercise_id)
+    c1, c2 = st.columns(2)
+    depth = trend_chart(stats, "best", "Best depth per set", "degrees")
+    ex = exercise_for(exercise_id)
+    mode = ex.mode if ex is not None else ""
+    if mode == "hold":
+        hold = trend_chart(stats, "hold_total_s", "Time held per set", "seconds")
     else:
-        st.caption("Pick an exercise to see its trends over time (left vs right).")
-    st.subheader("Open a set")
-    labels = {r.id: f"#{r.id} · {(r.created or '')[:16].replace('T', ' ')} · {r.title}"
-              for r in shown}  # fmt: skip
-    sid = st.selectbox("Set", list(labels), format_func=labels.get, key="hist_open")
-    if sid is None:
-        return
+        word = {"circles": "Circles", "timed": "Seconds moving"}.get(mode, "Reps")
+        hold = trend_chart(stats, "count", f"{word} per set", word.lower())
+    with c1:
+        if depth is not None:
+            st.altair_chart(depth, width="stretch", key="trend-depth")
+    with c2:
+        if hold is not None:
+            st.altair_chart(hold, width="stretch", key="trend-hold")
+
+
+def _stored_set(store, sid: int) -> None:
+    """One stored set again: its cards, video, charts, download and delete."""
     row = store.get(sid)
     if row is None:
         st.warning("That set no longer exists.")
@@ -322,12 +364,16 @@ def history_page() -> None:
                        f"formcheck-set-{sid}.json", "application/json",
                        key=f"hist-dl-{sid}")  # fmt: skip
     with c2:
-        confirm = st.checkbox("Yes, delete this set", key=f"hist-confirm-{sid}")
-        if st.button("Delete set", disabled=not confirm, key=f"hist-del-{sid}"):
-            try:
-                store.delete(sid)
-            except StoreError as e:
-                st.error(str(e))
-            else:
-                st.toast(f"Deleted set #{sid}")
-                st.rerun()
+        _delete_button(store, sid)
+
+
+def _delete_button(store, sid: int) -> None:
+    confirm = st.checkbox("Yes, delete this set", key=f"hist-confirm-{sid}")
+    if st.button("Delete set", disabled=not confirm, key=f"hist-del-{sid}"):
+        try:
+            store.delete(sid)
+        except StoreError as e:
+            st.error(str(e))
+        else:
+            st.toast(f"Deleted set #{sid}")
+            st.rerun()
