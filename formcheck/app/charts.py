@@ -19,7 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from formcheck.measure.derived import BASELINE_METRICS, DERIVED_METRICS, with_derived
+from formcheck.app.store import SideStat
+from formcheck.exercises.model import ExerciseDef
+from formcheck.measure.derived import BASELINE_METRICS
+from formcheck.measure.registry import DERIVED_METRICS, with_derived
 from formcheck.outputs.set_summary import norm_side
 from formcheck.pose.landmarks import split_side
 
@@ -47,19 +50,19 @@ def thin(points: Sequence[tuple[float, float]], n: int = MAX_POINTS) -> Points:
     return out
 
 
-#: frames.csv / live-row columns carrying the tracker's own primary value, when present.
-PRIMARY_VALUE_COLS = ("primary", "primary_value")
+#: frames.csv / live-row columns carrying the tracker's own primary value and its name
+#: (``outputs.report.csv_row``), when an exercise ran.
+PRIMARY_VALUE_COL = "primary"
 PRIMARY_NAME_COL = "primary_metric"
 
 
 def _primary_column(rows: Sequence[Mapping], metric: str) -> Points | None:
     """The tracker's per-frame primary value for ``metric``, if the rows carry it."""
-    col = next((c for c in PRIMARY_VALUE_COLS if c in rows[0]), None)
-    if col is None or not any(r.get(PRIMARY_NAME_COL) == metric for r in rows):
+    if PRIMARY_VALUE_COL not in rows[0] or not any(r.get(PRIMARY_NAME_COL) == metric for r in rows):
         return None
     return [
         (float(r.get("t_s", math.nan)),
-         _val(r.get(col)) if r.get(PRIMARY_NAME_COL) == metric else math.nan)
+         _val(r.get(PRIMARY_VALUE_COL)) if r.get(PRIMARY_NAME_COL) == metric else math.nan)
         for r in rows
     ]  # fmt: skip
 
@@ -132,12 +135,14 @@ def items_of(result: Mapping | None) -> list[dict]:
     for kind in ("reps", "holds"):
         for i, it in enumerate(result.get(kind) or []):
             if isinstance(it, dict) and _finite(it.get("start_s")) and _finite(it.get("end_s")):
-                peak_v = it.get("peak_value", it.get("peak"))
-                out.append({**it, "kind": kind[:-1], "n": i + 1, "peak_value": peak_v})
+                peak = it.get("peak_value")
+                out.append({**it, "kind": kind[:-1], "n": i + 1, "peak_value": peak})
     return out
 
 
-def primary_metrics(result: Mapping | None, exercise=None, side: str = "auto") -> list[str]:
+def primary_metrics(
+    result: Mapping | None, exercise: ExerciseDef | None = None, side: str = "auto"
+) -> list[str]:
     """Metric names to chart: those named by the reps/holds, else the exercise's primary."""
     names: list[str] = []
     for it in items_of(result):
@@ -146,7 +151,7 @@ def primary_metrics(result: Mapping | None, exercise=None, side: str = "auto") -
             names.append(m)
     if names:
         return names
-    tmpl = getattr(exercise, "primary_metric", None) or (result or {}).get("primary_metric")
+    tmpl = exercise.primary_metric if exercise is not None else None
     if not tmpl:
         return []
     if "{side}" in tmpl:
@@ -325,15 +330,15 @@ def timeline_chart(
     return alt.layer(*layers).properties(title=title, height=220)
 
 
-def trend_chart(stats: Iterable, field: str, title: str, unit: str = "") -> alt.Chart | None:
+def trend_chart(
+    stats: Iterable[SideStat], field: str, title: str, unit: str = ""
+) -> alt.Chart | None:
     """One value per set and side over time (e.g. ``best`` depth, ``hold_total_s``).
 
     A side with nothing counted in a set (the other side's set) gets no point.
     """
-    stats = [s for s in stats if getattr(s, "count", None)]
-    rows = [{"created": getattr(s, "created", None), "side": getattr(s, "side", ""),
-             "value": getattr(s, field, None), "session": getattr(s, "session_id", None)}
-            for s in stats]  # fmt: skip
+    rows = [{"created": s.created, "side": s.side, "value": getattr(s, field),
+             "session": s.session_id} for s in stats if s.count]  # fmt: skip
     rows = [r for r in rows if _finite(r["value"]) and r["created"]]
     if not rows:
         return None
