@@ -12,6 +12,7 @@ import streamlit as st
 
 from formcheck.app.live_page import PAGE_KEY, PREV_PAGE_KEY
 from formcheck.app.pages import PAGES, history_page, live_page, upload_page
+from formcheck.errors import user_message
 
 st.set_page_config(page_title="formcheck", page_icon="🦵", layout="wide")
 
@@ -32,8 +33,6 @@ st.query_params["page"] = page.lower()
 try:
     _RUN[page]()
 except Exception as exc:  # a message, never a traceback, for the people using the page
-    from formcheck.errors import user_message
-
     logging.getLogger("formcheck.app").exception("page %s failed", page)
     st.error(user_message(exc) or "Something went wrong on this page; the details are in the "
              "server log. Reload the page to try again.")  # fmt: skip

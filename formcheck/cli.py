@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from formcheck.exercises import CATALOGUE
+from formcheck.outputs.summary import summary_lines
 
 #: The exercise ids, in catalogue order (the catalogue is the single source).
 EXERCISE_IDS: tuple[str, ...] = tuple(CATALOGUE)
@@ -90,12 +91,7 @@ def _summary_lines(report: dict) -> list[str]:
     ]
     res = report.get("result")
     if res:
-        try:
-            from formcheck.outputs.summary import summary_lines
-
-            lines += summary_lines(res)
-        except ImportError:  # pragma: no cover - engine summary not available
-            pass
+        lines += summary_lines(res)
     for nm in report.get("not_measurable", []):
         lines.append(f"  {nm['message']}")
     for w in report.get("warnings", []):

@@ -17,6 +17,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import av
+import cv2
 import numpy as np
 
 from formcheck import session
@@ -112,8 +114,6 @@ def sample_for(exercise_id: str, samples: list[Sample] | None = None) -> Sample 
 
 def camera_still(path: Path, at_fraction: float = 0.3, max_side: int = 480) -> np.ndarray | None:
     """One RGB frame about ``at_fraction`` into a clip (PyAV), downscaled; None on failure."""
-    import av
-
     try:
         with av.open(str(path)) as c:
             stream = c.streams.video[0]
@@ -130,8 +130,6 @@ def camera_still(path: Path, at_fraction: float = 0.3, max_side: int = 480) -> n
     h, w = img.shape[:2]
     s = max(h, w) / max_side
     if s > 1:
-        import cv2
-
         img = cv2.resize(img, (int(w / s), int(h / s)), interpolation=cv2.INTER_AREA)
     return img
 

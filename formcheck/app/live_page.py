@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from formcheck.app.analysis import exercise_for
 from formcheck.app.charts import primary_metrics, series_for
@@ -94,8 +96,6 @@ def live_section(
     save: Callable[[dict, dict, str], int | None],
 ) -> None:
     """Everything below the Live page's title."""
-    from streamlit_webrtc import WebRtcMode, webrtc_streamer
-
     keep_stream_alive()
     ctx_prev = st.session_state.get(WEBRTC_KEY)
     streaming = bool(getattr(getattr(ctx_prev, "state", None), "playing", False))
@@ -164,8 +164,6 @@ def speak_cue(cue: str | None) -> None:
     """
     if not cue:
         return
-    import json
-
     text = json.dumps(cue).replace("<", "\\u003c")  # engine text, kept inert in a script
     # Only a voice the browser synthesises itself (localService): never a network voice.
     st.html(

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from formcheck.outputs.report import _clean
 from formcheck.outputs.set_summary import finite_float as _f
@@ -204,8 +205,6 @@ class Store:
         """The file on a read-only file system (WAL cannot start there): open it read-only."""
         if not Path(self.path).is_file():
             return None
-        from urllib.parse import quote
-
         for opts in ("mode=ro", "mode=ro&immutable=1"):
             try:
                 con = sqlite3.connect(f"file:{quote(self.path)}?{opts}", uri=True,
