@@ -12,13 +12,16 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from formcheck.exercises.model import ExerciseDef
+from formcheck.exercises.modes import MODES
+from formcheck.exercises.state import TrackerState
 from formcheck.measure.confidence import NOT_MEASURABLE, is_reliable
 from formcheck.measure.registry import METRICS, find
 from formcheck.outputs.overlay import BAD, GOOD, WARN, Hud
 from formcheck.pose.landmarks import Side
 
-if TYPE_CHECKING:  # (the session module uses this one: a type only, no import cycle)
-    from formcheck.session import ProcessedFrame
+if TYPE_CHECKING:  # (the frame processor uses this one: a type only, no import cycle)
+    from formcheck.processor import ProcessedFrame
 
 
 def landmark_for(metric: str) -> int | None:
@@ -72,41 +75,48 @@ def _expand_sides(name: str) -> list[str]:
     return [n for n in cands if n in METRICS]
 
 
-def hud_for(pf: ProcessedFrame, exercise) -> Hud:
-    """Heads-up display for one processed frame."""
+def hud_for(pf: ProcessedFrame, exercise: ExerciseDef | None) -> Hud:
+    """Heads-up display for one processed frame (``exercise`` None: no exercise chosen)."""
     lines = [f"t {pf.metrics.t_s:6.1f} s"]
     st = pf.state
     if st is None:
         if not pf.metrics.detected:
             return Hud(lines=lines, cue="No person found", cue_colour=BAD)
         return Hud(lines=lines)
-    title = getattr(exercise, "title", None) or getattr(st, "exercise_id", "")
-    lines[0] += f"  {title}"
-    counts = getattr(st, "counts", {}) or {}
-    mode = getattr(st, "mode", "")
-    if counts:
-        unit = {"reps": "reps", "circles": "circles", "hold": "holds"}.get(mode, "")
-        lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in counts.items()))
-    pv = getattr(st, "primary_value", math.nan)
-    pm = getattr(st, "primary_metric", "") or ""
-    word = primary_word(pm)
-    flags = getattr(pf.metrics, "reliable", None)
-    if pf.metrics.detected and flags and is_reliable(flags, pm) is False:
-        lines.append(f"{word}: {NOT_MEASURABLE}")
-    elif pv is not None and math.isfinite(pv):
-        unit = getattr(exercise, "unit", "deg")
-        lines.append(f"{word}: {pv:.0f}°" if unit == "deg" else f"{word}: {pv:.2f}")
+    lines[0] += f"  {exercise.title if exercise is not None else st.exercise_id}"
+    if st.counts:
+        unit = count_word(st.mode)
+        lines.append("  ".join(f"{k}: {v:g} {unit}".strip() for k, v in st.counts.items()))
+    lines += _primary_line(pf, st, exercise)
     frac = None
     hold_text = None
-    target = getattr(st, "hold_target_s", None)
-    elapsed = getattr(st, "hold_elapsed_s", None)
+    target, elapsed = st.hold_target_s, st.hold_elapsed_s
     if target and elapsed:
         frac = elapsed / target
         hold_text = f"{elapsed:4.1f} / {target:g} s"
-    cue = getattr(st, "cue", None)
     colour = WARN
-    if not getattr(st, "setup_ok", True):
+    if not st.setup_ok:
         colour = BAD
-    elif getattr(st, "phase", "") in ("holding",):
+    elif st.phase == "holding":
         colour = GOOD
+    cue = st.cue
     return Hud(lines=lines, cue=cue, cue_colour=colour, hold_fraction=frac, hold_text=hold_text)
+
+
+def count_word(mode: str) -> str:
+    """What a mode counts, after the number (``"3 reps"``); "" for timed seconds."""
+    cls = MODES.get(mode)
+    return cls.count_word if cls is not None else ""
+
+
+def _primary_line(pf: ProcessedFrame, st: TrackerState, exercise: ExerciseDef | None) -> list[str]:
+    """The primary metric's line: its value, or why there is none to read."""
+    word = primary_word(st.primary_metric or "")
+    flags = pf.metrics.reliable
+    if pf.metrics.detected and flags and is_reliable(flags, st.primary_metric or "") is False:
+        return [f"{word}: {NOT_MEASURABLE}"]
+    pv = st.primary_value
+    if pv is None or not math.isfinite(pv):
+        return []
+    unit = exercise.unit if exercise is not None else "deg"
+    return [f"{word}: {pv:.0f}°" if unit == "deg" else f"{word}: {pv:.2f}"]

@@ -19,6 +19,9 @@ class Mode:
     """One way of counting. ``t`` is the tracker: its setup, baseline, side choice, cue
     helpers and records, which every mode shares."""
 
+    #: What it counts, after the number on the video ("3 reps"); "" for seconds.
+    count_word: str = ""
+
     def __init__(self, t: ExerciseTracker) -> None:
         self.t = t
 

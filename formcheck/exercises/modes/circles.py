@@ -15,6 +15,8 @@ from formcheck.exercises.state import Event
 class CirclesMode(Mode):
     """Counts circles per side against ``circles_target``."""
 
+    count_word = "circles"
+
     def __init__(self, t) -> None:
         super().__init__(t)
         d = t.d

@@ -21,6 +21,8 @@ HOLD_STILL = "Hold still"
 class HoldMode(Mode):
     """Times holds against ``hold_target_s``."""
 
+    count_word = "holds"
+
     def __init__(self, t) -> None:
         super().__init__(t)
         d = t.d
@@ -46,9 +48,7 @@ class HoldMode(Mode):
         t, d, ht = self.t, self.t.d, self.holds
         active = ht.in_position and not math.isnan(value)
         form_ok, lasting = (
-            t._rules(v, s, True, False, dt)
-            if active
-            else (True, t.cue_timer.update(t._t, set()))
+            t._rules(v, s, True, False, dt) if active else (True, t.cue_timer.update(t._t, set()))
         )
         if d.still_max is not None:
             spread = self.motion.update(

@@ -20,6 +20,8 @@ EARLY_S = 1.0
 class RepsMode(Mode):
     """Counts reps; a rule marked ``disqualifies`` that fails makes one another movement."""
 
+    count_word = "reps"
+
     def __init__(self, t) -> None:
         super().__init__(t)
         d = t.d
