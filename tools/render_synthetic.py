@@ -33,210 +33,24 @@ import dataclasses
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+# Run as a file (python tools/render_synthetic.py), not with -m: import tools.* from the repo.
+if not __package__:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.synth.body import MP_MAPPED, Body  # noqa: E402
+from tools.synth.cameras import camera_for  # noqa: E402
+from tools.synth.catalogue import CLIPS, CLOTHING, PEAK_METRICS, PHENOTYPES  # noqa: E402
+from tools.synth.motions import EXERCISES, Motion, Spec  # noqa: E402
+from tools.synth.scene import Camera, Renderer, Room  # noqa: E402
+from tools.synth.truth import clean, mediapipe_layout, place, true_3d_metrics  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tools"))
-
-from synth.body import COCO_LABELS, MP_FROM_COCO, MP_MAPPED, Body, Clothing, Phenotype  # noqa: E402
-from synth.motions import EXERCISES, Motion, Spec  # noqa: E402
-from synth.scene import Camera, Renderer, Room  # noqa: E402
-
 OUT_DIR = ROOT / "formcheck/data/samples"
-WIDTH, HEIGHT = 640, 480
-
-# ------------------------------------------------------------------------------ bodies
-
-PHENOTYPES: dict[str, Phenotype] = {
-    p.label: p
-    for p in (
-        Phenotype("female_avg", gender=0.92, age=0.68, muscle=0.5, weight=0.45, height=0.45,
-                  proportions=0.5),
-        Phenotype("male_heavy", gender=0.05, age=0.84, muscle=0.45, weight=0.88, height=0.35,
-                  proportions=0.4),
-        Phenotype("male_tall_slim", gender=0.1, age=0.7, muscle=0.65, weight=0.3,
-                  height=0.58, proportions=0.65),
-        Phenotype("female_older", gender=0.95, age=0.93, muscle=0.35, weight=0.62, height=0.3,
-                  proportions=0.45),
-    )
-}  # fmt: skip
-
-CLOTHING: dict[str, Clothing] = {
-    c.label: c
-    for c in (
-        Clothing("blue_grey", shirt=(0.20, 0.45, 0.75), trousers=(0.42, 0.42, 0.46),
-                 shoes=(0.92, 0.92, 0.90), skin=(0.87, 0.68, 0.55), hair=(0.30, 0.18, 0.09)),
-        Clothing("red_navy", shirt=(0.78, 0.22, 0.20), trousers=(0.22, 0.28, 0.48),
-                 shoes=(0.85, 0.85, 0.85), skin=(0.72, 0.52, 0.38), hair=(0.12, 0.09, 0.07),
-                 long_sleeves=True),
-        Clothing("green_black", shirt=(0.25, 0.60, 0.40), trousers=(0.30, 0.30, 0.32),
-                 shoes=(0.90, 0.55, 0.25), skin=(0.55, 0.38, 0.27), hair=(0.08, 0.06, 0.05),
-                 shorts=True),
-        Clothing("yellow_teal", shirt=(0.90, 0.76, 0.30), trousers=(0.18, 0.50, 0.52),
-                 shoes=(0.95, 0.95, 0.95), skin=(0.93, 0.76, 0.65), hair=(0.62, 0.52, 0.40)),
-        Clothing("white_maroon", shirt=(0.88, 0.88, 0.86), trousers=(0.50, 0.20, 0.25),
-                 shoes=(0.25, 0.25, 0.30), skin=(0.80, 0.60, 0.45), hair=(0.45, 0.28, 0.14)),
-    )
-}  # fmt: skip
-
-# ------------------------------------------------------------------------ clip table
-
-#: Every committed sample clip: name -> spec. ``--all`` renders these.
-CLIPS: dict[str, Spec] = {
-    "squat_valgus__good": Spec("squat_valgus", "good", "both", reps=4, seed=1,
-                               phenotype="female_avg", clothing="blue_grey"),
-    "squat_valgus__valgus": Spec("squat_valgus", "valgus", "both", reps=4, seed=2,
-                                 faults=("knee_valgus",), phenotype="male_heavy",
-                                 clothing="red_navy"),
-    "seated_internal_rotation__good": Spec("seated_internal_rotation", "good", "R", reps=3,
-                                           seed=3, phenotype="male_tall_slim",
-                                           clothing="yellow_teal"),
-    "seated_internal_rotation__trunk_rotation": Spec(
-        "seated_internal_rotation", "trunk_rotation", "L", reps=3, seed=4,
-        faults=("trunk_rotation",), phenotype="female_avg", clothing="white_maroon"),
-    "standing_spine_twist__good": Spec("standing_spine_twist", "good", "R", reps=2, seed=5,
-                                       phenotype="male_heavy", clothing="green_black"),
-    "standing_spine_twist__pelvis_rotation": Spec(
-        "standing_spine_twist", "pelvis_rotation", "L", reps=2, seed=6,
-        faults=("pelvis_rotation",), phenotype="female_avg", clothing="red_navy"),
-    "hip_hinge_rotation__good": Spec("hip_hinge_rotation", "good", "L", reps=3, seed=7,
-                                     phenotype="male_tall_slim", clothing="blue_grey"),
-    "hip_hinge_rotation__squat": Spec("hip_hinge_rotation", "squat", "L", reps=3, seed=8,
-                                      faults=("squat_not_hinge",), phenotype="female_older",
-                                      clothing="yellow_teal"),
-    "knee_to_knee__good": Spec("knee_to_knee", "good", "both", reps=2, seed=9,
-                               phenotype="female_avg", clothing="green_black"),
-    "band_stretch__good": Spec("band_stretch", "good", "L", reps=1, seed=10,
-                               phenotype="male_heavy", clothing="white_maroon"),
-    "ball_massage__good": Spec("ball_massage", "good", "both", reps=1, seed=11,
-                               phenotype="female_older", clothing="blue_grey"),
-    "quadruped_band_circles__good": Spec("quadruped_band_circles", "good", "both", reps=3,
-                                         seed=12, phenotype="male_tall_slim",
-                                         clothing="red_navy"),
-}  # fmt: skip
-
-#: Metrics reported at each rep's peak ({s} working side, {o} the other side).
-PEAK_METRICS: dict[str, tuple[str, ...]] = {
-    "squat_valgus": ("knee_valgus_L", "knee_valgus_R", "knee_ankle_ratio",
-                     "knee_flexion_3d_L", "knee_flexion_3d_R"),
-    "seated_internal_rotation": ("knee_drop_{s}", "shank_tilt_true_deg_{s}", "knee_drop_{o}",
-                                 "trunk_twist_true_deg", "pelvis_rotation_true_deg"),
-    "standing_spine_twist": ("trunk_twist_true_deg", "pelvis_rotation_true_deg",
-                             "trunk_twist", "foot_turnout_{s}"),
-    "hip_hinge_rotation": ("trunk_inclination", "knee_flexion_{s}", "knee_flexion_3d_{s}",
-                           "trunk_twist_true_deg", "hip_flexion_{s}"),
-    "knee_to_knee": ("knee_drop_L", "knee_drop_R", "shank_tilt_true_deg_L",
-                     "shank_tilt_true_deg_R", "knee_ankle_ratio"),
-    "band_stretch": ("hip_flexion_{s}", "knee_flexion_{o}", "hip_flexion_3d_{s}"),
-}  # fmt: skip
-
-
-def camera_for(motion: Motion, spec: Spec | None = None) -> tuple[Camera, Room]:
-    """The camera the exercise needs, for a body placed with its anchor at world (0, 0);
-    ``spec.camera`` overrides position, look-at and fov (the room follows the camera)."""
-    w, h = WIDTH, HEIGHT
-    if spec is not None and spec.camera is not None:
-        pos, look, fov = spec.camera
-        desc = f"custom: at {list(pos)} looking at {list(look)}"
-        return Camera(tuple(pos), tuple(look), float(fov), w, h, desc), Room(wall_dist=1.2)
-    key = (motion.position, motion.view)
-    if key == ("standing", "front"):
-        cam = Camera((0.0, -3.4, 1.05), (0.0, 0.0, 0.88), 46.0, w, h,
-                     "front, 3.4 m from the feet, 1.05 m high, level")
-        return cam, Room(wall_dist=1.3)
-    if key == ("standing", "side"):
-        cam = Camera((3.5, -0.25, 1.05), (0.0, -0.25, 0.86), 46.0, w, h,
-                     "side, on the person's left, 3.5 m away, 1.05 m high")
-        return cam, Room(wall_dist=1.3, wall_rgb=(0.76, 0.78, 0.76))
-    if key == ("seated", "front"):
-        cam = Camera((0.0, -2.7, 0.95), (0.0, -0.2, 0.40), 40.0, w, h,
-                     "front, 2.7 m in front of the hips, 0.95 m high, tilted down")
-        return cam, Room(wall_dist=1.0, wall_rgb=(0.79, 0.76, 0.72))
-    if key == ("supine", "front"):
-        cam = Camera((0.0, -1.75, 1.25), (0.0, 0.25, 0.12), 48.0, w, h,
-                     "at the feet, raised 1.25 m (as on a chair), looking along the body")
-        return cam, Room(wall_dist=1.6)
-    if key == ("supine", "side"):
-        cam = Camera((2.7, 0.3, 0.9), (0.0, 0.3, 0.28), 48.0, w, h,
-                     "side, on the person's left, 2.7 m away, 0.9 m high")
-        return cam, Room(wall_dist=1.0, wall_rgb=(0.78, 0.76, 0.80))
-    if key == ("quadruped", "side"):
-        cam = Camera((2.9, 0.0, 0.95), (0.0, -0.05, 0.42), 46.0, w, h,
-                     "side, on the person's left, 2.9 m away, 0.95 m high")
-        return cam, Room(wall_dist=1.0)
-    raise ValueError(f"no camera for {key}")
-
-
-# --------------------------------------------------------------------------- truth
-
-
-def place(motion: Motion, body: Body, verts: np.ndarray, kps: np.ndarray) -> np.ndarray:
-    """Per-frame translation (N, 3): lowest vertex on the floor (ignoring the bones in
-    ``motion.ground_excludes``), the anchor keypoints' horizontal midpoint at world
-    (0, 0). Applied in place to ``verts`` and ``kps``."""
-    li = {name: i for i, name in enumerate(COCO_LABELS)}
-    pair = ("left_ankle", "right_ankle") if motion.anchor == "ankles" else ("left_hip", "right_hip")
-    mid = 0.5 * (kps[:, li[pair[0]]] + kps[:, li[pair[1]]])
-    shift = np.zeros((len(verts), 3))
-    if motion.anchor == "ankles":
-        shift[:, :2] = -mid[0, :2]  # feet planted: fixed at their first-frame position
-    else:
-        shift[:, :2] = -mid[:, :2]
-    names = [body.labels[i] for i in body.dominant_bone]
-    keep = np.array([not n.startswith(motion.ground_excludes) for n in names])
-    shift[:, 2] = -verts[:, keep, 2].min(axis=1)
-    verts += shift[:, None, :]
-    kps += shift[:, None, :]
-    return shift
-
-
-def mediapipe_layout(kps: np.ndarray) -> np.ndarray:
-    """anny COCO keypoints (N, 23, 3) -> MediaPipe's 33-landmark layout (N, 33, 3); the
-    unmapped landmarks (face details, hands) are NaN."""
-    li = {name: i for i, name in enumerate(COCO_LABELS)}
-    out = np.full((kps.shape[0], 33, 3), np.nan)
-    for mp_i, label in MP_FROM_COCO.items():
-        out[:, mp_i] = kps[:, li[label]]
-    for mp_i, side in ((31, "left"), (32, "right")):
-        out[:, mp_i] = 0.65 * kps[:, li[f"{side}_big_toe"]] + 0.35 * kps[:, li[f"{side}_small_toe"]]
-    return out
-
-
-def angle3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Angle ABC in degrees for 3D points (N, 3)."""
-    u, v = a - b, c - b
-    cos = np.sum(u * v, -1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
-    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
-
-
-def true_3d_metrics(w33: np.ndarray, motion: Motion) -> dict[str, np.ndarray]:
-    """Metrics straight from the true 3D joints (world axes), degrees.
-
-    ``knee_flexion_3d_s``: 180 - 3D angle hip-knee-ankle. ``hip_flexion_3d_s``: 180 - 3D
-    angle shoulder-hip-knee. ``shank_tilt_true_deg_s``: angle of ankle->knee from world
-    vertical, + toward the midline (lateral axis = the pelvis' right->left hip line).
-    """
-    out: dict[str, np.ndarray] = {}
-    lat = w33[:, 23] - w33[:, 24]
-    lat[:, 2] = 0.0
-    lat /= np.linalg.norm(lat, axis=1, keepdims=True)
-    for s, (sh, hp, kn, an) in {"L": (11, 23, 25, 27), "R": (12, 24, 26, 28)}.items():
-        out[f"knee_flexion_3d_{s}"] = 180.0 - angle3(w33[:, hp], w33[:, kn], w33[:, an])
-        out[f"hip_flexion_3d_{s}"] = 180.0 - angle3(w33[:, sh], w33[:, hp], w33[:, kn])
-        if motion.position in ("seated", "supine"):
-            d = w33[:, kn] - w33[:, an]
-            medial = -np.sum(d * lat, axis=1) if s == "L" else np.sum(d * lat, axis=1)
-            out[f"shank_tilt_true_deg_{s}"] = np.degrees(np.arctan2(medial, d[:, 2]))
-    return out
-
-
-def clean(v: np.ndarray, nd: int = 2) -> list:
-    """Array -> JSON list with NaN as null, rounded."""
-    return [None if not np.isfinite(x) else round(float(x), nd) for x in np.asarray(v, float)]
-
 
 # ------------------------------------------------------------------------------ main
 
@@ -257,19 +71,23 @@ def encode(frames: list[np.ndarray], path: Path, fps: int) -> None:
             out.mux(pkt)
 
 
-def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None) -> dict:
-    """Render one clip + sidecar into ``out_dir``; returns the sidecar dict."""
-    from formcheck.measure.geometry import compute_metrics
-
-    t0 = time.time()
+def _pose(spec: Spec, motion_fn: Callable[[Spec, Body], Motion]) -> tuple:
+    """The scripted motion of ``spec`` on its body, posed and placed on the floor: (body,
+    motion, vertices (N, V, 3), COCO keypoints (N, 23, 3))."""
     body = Body(PHENOTYPES[spec.phenotype])
-    motion = EXERCISES[spec.exercise](spec, body)
+    motion = motion_fn(spec, body)
     deltas = body.deltas(motion.ang, motion.root, motion.legs_root)
     verts, kps, _ = body.forward(deltas)
     place(motion, body, verts, kps)
-    cam, room = camera_for(motion, spec)
-    n = len(motion.t)
+    return body, motion, verts, kps
 
+
+def _truth(motion: Motion, cam: Camera, kps: np.ndarray) -> tuple[np.ndarray, dict]:
+    """True 2D keypoints (N, 33, 2 px) and per-frame metrics: the app's metrics on the true
+    landmarks, the true 3D ones and the script's own truths."""
+    from formcheck.measure.geometry import compute_metrics
+
+    n = len(motion.t)
     w33 = mediapipe_layout(kps)
     xy = cam.project(w33)
     vis = np.zeros((n, 33))
@@ -281,7 +99,11 @@ def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None
     metrics |= {k: np.asarray(v, float) for k, v in motion.truth.items()}
     for key in ("trunk_twist_true_deg", "pelvis_rotation_true_deg"):
         metrics.setdefault(key, np.zeros(n))  # the script keeps them at 0
+    return xy, metrics
 
+
+def _peak_values(motion: Motion, spec: Spec, metrics: dict) -> None:
+    """Fill each rep's ``peak`` with the :data:`PEAK_METRICS` at its peak frame."""
     s = spec.side if spec.side in ("L", "R") else "L"
     o = "R" if s == "L" else "L"
     for rep, fi in zip(motion.reps, motion.peaks, strict=False):
@@ -290,23 +112,27 @@ def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None
             if key in metrics and np.isfinite(metrics[key][fi]):
                 rep["peak"][key] = round(float(metrics[key][fi]), 2)
 
-    renderer = Renderer(cam, room, body.faces, body.vertex_colors(CLOTHING[spec.clothing]))
-    frames = [renderer.render(verts[i]) for i in range(n)]
-    renderer.release()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    encode(frames, out_dir / f"{name}.mp4", spec.fps)
-    if stills is not None:
-        from PIL import Image
 
-        stills.mkdir(parents=True, exist_ok=True)
-        picks = {"start": 0, "end": n - 1}
-        picks |= {f"peak{i}": fi for i, fi in enumerate(motion.peaks[:2])}
-        for win in motion.windows + motion.holds[:2]:
-            picks[f"mid_{win['side']}_{win['start_s']}"] = int(
-                0.5 * (win["start_s"] + win["end_s"]) * spec.fps)
-        for label, fi in picks.items():
-            Image.fromarray(frames[fi]).save(stills / f"{name}__{label}.png")
+def _save_stills(frames: list[np.ndarray], motion: Motion, spec: Spec, name: str,
+                 stills: Path) -> None:  # fmt: skip
+    """PNG stills of the start, end, first peaks and the middle of windows and holds."""
+    from PIL import Image
 
+    n = len(frames)
+    stills.mkdir(parents=True, exist_ok=True)
+    picks = {"start": 0, "end": n - 1}
+    picks |= {f"peak{i}": fi for i, fi in enumerate(motion.peaks[:2])}
+    for win in motion.windows + motion.holds[:2]:
+        picks[f"mid_{win['side']}_{win['start_s']}"] = int(
+            0.5 * (win["start_s"] + win["end_s"]) * spec.fps
+        )
+    for label, fi in picks.items():
+        Image.fromarray(frames[fi]).save(stills / f"{name}__{label}.png")
+
+
+def _sidecar(spec: Spec, motion: Motion, cam: Camera, metrics: dict, xy: np.ndarray) -> dict:
+    """The clip's ``formcheck.sample/1`` sidecar."""
+    n = len(motion.t)
     side_name = {"L": "left", "R": "right"}.get(spec.side, spec.side)
     sidecar = {
         "schema": "formcheck.sample/1",
@@ -337,8 +163,9 @@ def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None
         "circles": motion.circles or {"left": 0, "right": 0},
         "circle_windows": motion.windows,
         "timed": motion.timed,
-        "spec": {k: v for k, v in dataclasses.asdict(spec).items()
-                 if not (k == "camera" and v is None)},
+        "spec": {
+            k: v for k, v in dataclasses.asdict(spec).items() if not (k == "camera" and v is None)
+        },
         "generator": "tools/render_synthetic.py (anny 0.6.2 body, moderngl render)",
         "frames": {
             "t_s": [round(float(x), 4) for x in motion.t],
@@ -346,6 +173,40 @@ def render_clip(name: str, spec: Spec, out_dir: Path, stills: Path | None = None
         },
         "keypoints_px": {str(i): np.round(xy[:, i], 1).tolist() for i in MP_MAPPED},
     }
+    return sidecar
+
+
+def render_clip(
+    name: str,
+    spec: Spec,
+    out_dir: Path,
+    stills: Path | None = None,
+    *,
+    motion_fn: Callable[[Spec, Body], Motion] | None = None,
+    camera_fn: Callable[..., tuple[Camera, Room]] | None = None,
+) -> dict:
+    """Render one clip + sidecar into ``out_dir``; returns the sidecar dict.
+
+    ``motion_fn`` (default ``EXERCISES[spec.exercise]``) and ``camera_fn`` (default
+    :func:`camera_for`) let a caller swap the motion script or the camera
+    (``tools/make_training_set.py``: depth-scaled motions, moved cameras).
+    """
+    t0 = time.time()
+    body, motion, verts, kps = _pose(spec, motion_fn or EXERCISES[spec.exercise])
+    cam, room = (camera_fn or camera_for)(motion, spec)
+    n = len(motion.t)
+    xy, metrics = _truth(motion, cam, kps)
+    _peak_values(motion, spec, metrics)
+
+    renderer = Renderer(cam, room, body.faces, body.vertex_colors(CLOTHING[spec.clothing]))
+    frames = [renderer.render(verts[i]) for i in range(n)]
+    renderer.release()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    encode(frames, out_dir / f"{name}.mp4", spec.fps)
+    if stills is not None:
+        _save_stills(frames, motion, spec, name, stills)
+
+    sidecar = _sidecar(spec, motion, cam, metrics, xy)
     with open(out_dir / f"{name}.json", "w") as f:
         json.dump(sidecar, f, separators=(",", ":"))
     print(f"{name}: {n} frames, {time.time() - t0:.1f} s", flush=True)
@@ -366,9 +227,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--phenotype", default="female_avg", choices=sorted(PHENOTYPES))
     ap.add_argument("--clothing", default="blue_grey", choices=sorted(CLOTHING))
-    ap.add_argument("--camera", default=None, metavar="X,Y,Z:LX,LY,LZ:FOV",
-                    help="camera override: position, look-at (metres, world axes, the body "
-                    "anchored at 0,0 on the floor) and vertical fov in degrees")
+    ap.add_argument(
+        "--camera",
+        default=None,
+        metavar="X,Y,Z:LX,LY,LZ:FOV",
+        help="camera override: position, look-at (metres, world axes, the body "
+        "anchored at 0,0 on the floor) and vertical fov in degrees",
+    )
     ap.add_argument("--out", type=Path, default=OUT_DIR)
     ap.add_argument("--stills", type=Path, default=None, help="also save PNG stills here")
     a = ap.parse_args(argv)
@@ -385,8 +250,18 @@ def main(argv: list[str] | None = None) -> int:
         if a.camera:
             p, q, f = a.camera.split(":")
             camera = (tuple(map(float, p.split(","))), tuple(map(float, q.split(","))), float(f))
-        spec = Spec(a.exercise, a.variant, a.side, a.reps, a.tempo, tuple(a.fault), a.seed,
-                    a.phenotype, a.clothing, camera=camera)
+        spec = Spec(
+            a.exercise,
+            a.variant,
+            a.side,
+            a.reps,
+            a.tempo,
+            tuple(a.fault),
+            a.seed,
+            a.phenotype,
+            a.clothing,
+            camera=camera,
+        )
         jobs.append((f"{a.exercise}__{a.variant}", spec))
     if not jobs:
         ap.error("nothing to render: --all, --clip NAME or --exercise ...")

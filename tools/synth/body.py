@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,9 +159,7 @@ class Body:
         but the feet stay planted, the legs keep hanging from ``legs_root``.
         """
         n = root.shape[0]
-        legs_fix = (
-            np.swapaxes(root, 1, 2) @ legs_root if legs_root is not None else np.eye(3)[None]
-        )
+        legs_fix = np.swapaxes(root, 1, 2) @ legs_root if legs_root is not None else np.eye(3)[None]
 
         def a(key: str) -> np.ndarray:
             v = ang.get(key)
@@ -168,41 +167,8 @@ class Body:
 
         d: dict[str, np.ndarray] = {"root": root}
         for s in SIDES:
-            sg = 1.0 if s == "L" else -1.0  # mirror for the right side
-            hip = (
-                rx(-deg(a(f"hip_flex_{s}")))
-                @ ry(-sg * deg(a(f"hip_abd_{s}")))
-                @ rz(-sg * deg(a(f"hip_rot_{s}")))
-            )
-            knee = rx(deg(a(f"knee_flex_{s}")))
-            wiper = a(f"wiper_{s}")
-            if np.any(wiper != 0):
-                # Rotate the leg about the hip->ankle line (pelvis frame).
-                ankle = np.einsum("nij,j->ni", hip, self.thigh[s]) + np.einsum(
-                    "nij,njk,k->ni", hip, knee, self.shank[s]
-                )
-                # + wiper moves the knee toward the midline (-X for the left leg).
-                knee_pos = np.einsum("nij,j->ni", hip, self.thigh[s])
-                axis = ankle / np.linalg.norm(ankle, axis=1, keepdims=True)
-                test = np.cross(axis, knee_pos)[:, 0]  # d(knee.x)/d(angle)
-                sign = np.where(test * sg < 0, 1.0, -1.0)
-                hip = axis_angle(axis, sign * deg(wiper)) @ hip
-            hip = legs_fix @ hip
-            d[f"upperleg01.{s}"] = hip
-            d[f"lowerleg01.{s}"] = knee
-            flat = ang.get(f"foot_flat_{s}")
-            foot = rx(deg(a(f"ankle_{s}")))
-            if flat is not None:
-                flat = np.asarray(flat, dtype=float)
-                g_shank = root @ hip @ knee
-                target = rz(sg * deg(np.nan_to_num(flat)))
-                foot_flat = np.swapaxes(g_shank, 1, 2) @ target
-                foot = np.where(np.isnan(flat)[:, None, None], foot, foot_flat)
-            d[f"foot.{s}"] = foot
-            # Arms: remove the rest A-pose abduction, then abduct and flex.
-            abd = deg(self.rest_arm_abd[s] - a(f"sh_abd_{s}"))
-            d[f"upperarm01.{s}"] = rx(-deg(a(f"sh_flex_{s}"))) @ ry(sg * abd)
-            d[f"lowerarm01.{s}"] = rx(-deg(a(f"elbow_{s}")))
+            d |= self._leg_deltas(s, a, ang.get(f"foot_flat_{s}"), root, legs_fix)
+            d |= self._arm_deltas(s, a)
         k = len(SPINE)
         seg = (
             rz(deg(a("spine_twist")) / k)
@@ -213,6 +179,59 @@ class Body:
             d[b] = seg
         d["neck01"] = rx(deg(a("neck_flex")))
         return d
+
+    def _leg_deltas(
+        self,
+        s: str,
+        a: Callable[[str], np.ndarray],
+        flat: np.ndarray | None,
+        root: np.ndarray,
+        legs_fix: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        """Hip, knee and foot deltas of leg ``s`` from the angle tracks ``a`` (see
+        :meth:`deltas`); ``flat`` = the ``foot_flat_s`` track or None."""
+        sg = 1.0 if s == "L" else -1.0  # mirror for the right side
+        hip = (
+            rx(-deg(a(f"hip_flex_{s}")))
+            @ ry(-sg * deg(a(f"hip_abd_{s}")))
+            @ rz(-sg * deg(a(f"hip_rot_{s}")))
+        )
+        knee = rx(deg(a(f"knee_flex_{s}")))
+        wiper = a(f"wiper_{s}")
+        if np.any(wiper != 0):
+            hip = self._wiper(s, hip, knee, wiper)
+        hip = legs_fix @ hip
+        foot = rx(deg(a(f"ankle_{s}")))
+        if flat is not None:
+            flat = np.asarray(flat, dtype=float)
+            g_shank = root @ hip @ knee
+            target = rz(sg * deg(np.nan_to_num(flat)))
+            foot_flat = np.swapaxes(g_shank, 1, 2) @ target
+            foot = np.where(np.isnan(flat)[:, None, None], foot, foot_flat)
+        return {f"upperleg01.{s}": hip, f"lowerleg01.{s}": knee, f"foot.{s}": foot}
+
+    def _wiper(self, s: str, hip: np.ndarray, knee: np.ndarray, wiper: np.ndarray) -> np.ndarray:
+        """The hip rotation ``hip`` followed by a turn of the whole leg about the hip->ankle
+        line (pelvis frame) by ``wiper`` degrees, + moving the knee toward the midline."""
+        sg = 1.0 if s == "L" else -1.0
+        ankle = np.einsum("nij,j->ni", hip, self.thigh[s]) + np.einsum(
+            "nij,njk,k->ni", hip, knee, self.shank[s]
+        )
+        # + wiper moves the knee toward the midline (-X for the left leg).
+        knee_pos = np.einsum("nij,j->ni", hip, self.thigh[s])
+        axis = ankle / np.linalg.norm(ankle, axis=1, keepdims=True)
+        test = np.cross(axis, knee_pos)[:, 0]  # d(knee.x)/d(angle)
+        sign = np.where(test * sg < 0, 1.0, -1.0)
+        return axis_angle(axis, sign * deg(wiper)) @ hip
+
+    def _arm_deltas(self, s: str, a: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
+        """Arm ``s``: remove the rest A-pose abduction, then abduct and flex."""
+        sg = 1.0 if s == "L" else -1.0
+        abd = deg(self.rest_arm_abd[s] - a(f"sh_abd_{s}"))
+        return {
+            f"upperarm01.{s}": rx(-deg(a(f"sh_flex_{s}"))) @ ry(sg * abd),
+            f"lowerarm01.{s}": rx(-deg(a(f"elbow_{s}"))),
+        }
 
     def forward(
         self, deltas: dict[str, np.ndarray], chunk: int = 100
