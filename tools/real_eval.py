@@ -154,9 +154,7 @@ def analyse(
     row.verdict = verdict(row.found, want)
     row.view, row.position = _top(rep.get("views") or {}), _top(rep.get("positions") or {})
     row.cues = list((result.get("top_cues") or {}).keys())
-    row.setup = sorted(
-        (result.get("setup_problems") or {}).items(), key=lambda kv: -kv[1]
-    )
+    row.setup = sorted((result.get("setup_problems") or {}).items(), key=lambda kv: -kv[1])
     row.setup = [f"{k} ({v:.0f} s)" for k, v in row.setup if v >= 0.5]
     bottoms = true_bottoms(truth.get("events", "")) if ours else []
     peaks = [r["peak_s"] for r in result.get("reps") or [] if r.get("counted")]

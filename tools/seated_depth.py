@@ -68,8 +68,13 @@ def score_clip(mp4: Path, cache: Path | None) -> list[dict]:
     for e in peak_errors(sc, result):
         rep = next((r for r in result["reps"] if r["counted"] and r["side"] == e["side"]
                     and r["peak_value"] == e["found"]), None)  # fmt: skip
-        rows.append({"clip": mp4.stem, **e,
-                     "reliable": None if rep is None else rep.get("depth_reliable", True)})
+        rows.append(
+            {
+                "clip": mp4.stem,
+                **e,
+                "reliable": None if rep is None else rep.get("depth_reliable", True),
+            }
+        )
     return rows
 
 

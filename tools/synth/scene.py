@@ -196,8 +196,14 @@ class Renderer:
         u = np.array([-w[1], w[0], 0.0])
         p0 = self.wall_p
 
-        def grid(origin: np.ndarray, du: np.ndarray, dv: np.ndarray, nrm: np.ndarray,
-                 rgb: tuple[float, float, float], shade) -> None:  # noqa: ANN001
+        def grid(
+            origin: np.ndarray,
+            du: np.ndarray,
+            dv: np.ndarray,
+            nrm: np.ndarray,
+            rgb: tuple[float, float, float],
+            shade,
+        ) -> None:  # noqa: ANN001
             for i in range(n):
                 for j in range(n):
                     quad = []
@@ -208,11 +214,23 @@ class Renderer:
                     tris.extend([quad[0], quad[1], quad[2], quad[0], quad[2], quad[3]])
 
         # Floor: from the wall to well behind the camera; lighter near the wall.
-        grid(p0 - hw * u, 2 * hw * u, 2 * hw * w, np.array([0, 0, 1.0]), room.floor_rgb,
-             lambda a, b: 1.04 - 0.14 * b - 0.10 * abs(a - 0.5))
+        grid(
+            p0 - hw * u,
+            2 * hw * u,
+            2 * hw * w,
+            np.array([0, 0, 1.0]),
+            room.floor_rgb,
+            lambda a, b: 1.04 - 0.14 * b - 0.10 * abs(a - 0.5),
+        )
         # Wall: 4 m high, darker toward the top and the sides.
-        grid(p0 - hw * u, 2 * hw * u, np.array([0, 0, 4.0]), w, room.wall_rgb,
-             lambda a, b: 1.0 - 0.18 * b - 0.12 * abs(a - 0.5))
+        grid(
+            p0 - hw * u,
+            2 * hw * u,
+            np.array([0, 0, 4.0]),
+            w,
+            room.wall_rgb,
+            lambda a, b: 1.0 - 0.18 * b - 0.12 * abs(a - 0.5),
+        )
         data = np.array(tris, dtype="f4")
         vbo = self.ctx.buffer(data.tobytes())
         return self.ctx.vertex_array(self.prog, [(vbo, "3f 3f 3f", "in_pos", "in_nrm", "in_col")])
