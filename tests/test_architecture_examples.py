@@ -1,17 +1,21 @@
 """docs/architecture.md's worked examples, run as written: a new exercise is one
 ``ExerciseDef``, and the engine counts it without knowing its id; a new measure is one
-:class:`~formcheck.measure.registry.Measure` record."""
+:class:`~formcheck.measure.registry.Measure` record; a new mode is one
+:class:`~formcheck.exercises.modes.Mode` subclass."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 from exercise_fixtures import Script
 
 from formcheck.exercises import ExerciseTracker
 from formcheck.exercises.model import ExerciseDef, FormRule
+from formcheck.exercises.modes import MODES, Mode
 from formcheck.measure.confidence import base_metrics, is_reliable
 from formcheck.measure.registry import Measure, find, register, unregister, with_derived
-from formcheck.outputs.hud import primary_word
+from formcheck.outputs.hud import count_word, primary_word
 
 KNEE_RAISE = ExerciseDef(
     id="knee_raise", title="Standing knee raise",
@@ -112,3 +116,44 @@ def test_a_registered_measure_goes_away_again():
     assert "knee_bend_gap" not in with_derived({}, {}, None)
     with pytest.raises(ValueError):
         register(Measure("knee_flexion", fn=lambda v, b, p: 0.0))  # a catalogue name
+
+
+# docs/architecture.md's third worked example: a new mode is one Mode subclass.
+class PulseMode(Mode):
+    """Counts pulses: the primary rises past ``enter``, then falls back under ``exit``."""
+
+    count_word = "pulses"
+
+    def __init__(self, t) -> None:
+        super().__init__(t)
+        self.up = False
+
+    def step(self, ev, s, value, v, dt) -> str:
+        t = self.t
+        if not self.up and value >= t.d.enter:
+            self.up = True
+            t.start_activity()
+        if self.up:
+            t.track_activity(s, value, v)
+            if value < t.d.exit:
+                self.up = False
+                side = t.activity_side()
+                t.credit(side, t.peak)
+                t.emit(ev, "pulse_done", side, f"Pulse {t.counts[side]}")
+        return "moving" if self.up else "ready"
+
+    def busy(self) -> bool:
+        return self.up
+
+
+def test_a_new_mode_is_one_class(monkeypatch):
+    monkeypatch.setitem(MODES, "pulses", PulseMode)
+    pulses = dataclasses.replace(KNEE_RAISE, id="knee_pulses", mode="pulses", rules=())
+    tracker = ExerciseTracker(pulses)
+    states = [tracker.update(fm) for fm in _frames(lean=3.0)]
+    assert states[-1].counts == {"left": 3, "right": 3}
+    assert [e.message for e in tracker.events if e.kind == "pulse_done"][:2] == [
+        "Pulse 1",
+        "Pulse 2",
+    ]
+    assert count_word("pulses") == "pulses"

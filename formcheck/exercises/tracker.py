@@ -66,18 +66,18 @@ class ExerciseTracker:
         self.fixed = SIDE_CODES.get(side)
         self.side_keys = ["both"] if d.sides == "both" else ["left", "right"]
         self.counts: dict[str, int] = dict.fromkeys(self.side_keys, 0)
-        self._follow_moving = "side" in d.views or self.fixed is None
+        self.follow_moving = "side" in d.views or self.fixed is None
         self.setup = SetupMonitor(d)
         self.cues = CueLimiter(d.cue_interval_s)
         self.cue_timer = CueTimer(0.3)
         self.base = Baseline(d)
         # the current rep / hold / circle / timed stretch
-        self._log: FormLog | None = None
-        self._sides: Counter[str] = Counter()
+        self.activity_log: FormLog | None = None
+        self.side_votes: Counter[str] = Counter()
         self._asym: dict[str, float] = {}
-        self._peak = -math.inf
+        self.peak = -math.inf
         self._peak_check = math.nan
-        self._announced: set[str] = set()
+        self.announced: set[str] = set()
         self._last_side: str | None = None
         # records
         self.rep_records: list[RepRecord] = []
@@ -89,7 +89,7 @@ class ExerciseTracker:
         self.events: list[Event] = []
         self._t0: float | None = None
         self._prev_t: float | None = None
-        self._t = 0.0
+        self.now = 0.0
         # lookback (files): clean frames seen while the setup settled, replayed once it passes
         self.lookback = lookback
         self._pending: list[FrameMetrics] | None = [] if lookback else None
@@ -98,8 +98,8 @@ class ExerciseTracker:
 
     # ------------------------------------------------------------------ helpers
 
-    def _side_key(self, s: str | None) -> str:
-        """Rest key of leg ``s``: "both", else the fixed side's, else ``s``'s (left when
+    def side_key(self, s: str | None) -> str:
+        """Side key of leg ``s``: "both", else the fixed side's, else ``s``'s (left when
         the leg is not known: a shared primary like the hinge's still counts)."""
         if self.d.sides == "both":
             return "both"
@@ -112,7 +112,7 @@ class ExerciseTracker:
         d = self.d
         if d.sides == "both":
             return None, v.get(d.primary_metric, math.nan), d.primary_metric
-        if not self._follow_moving:
+        if not self.follow_moving:
             s = self.fixed or "L"
         else:
             s = None
@@ -136,22 +136,26 @@ class ExerciseTracker:
         """True while a rep / hold / circle / timed stretch is under way."""
         return self.mode.busy()
 
-    def _emit(
-        self, events: list[Event], kind: str, side: str | None, msg: str, **data: Any
-    ) -> None:
-        e = Event(self._t, kind, side, msg, dict(data))
+    def emit(self, events: list[Event], kind: str, side: str | None, msg: str, **data: Any) -> None:
+        """Record an event (``kind``: "cue", "rep_done"...) at the current time, seconds."""
+        e = Event(self.now, kind, side, msg, dict(data))
         events.append(e)
         self.events.append(e)
 
-    def _cue(
+    def cue(
         self, events: list[Event], msg: str | None, side: str | None = None, **data: Any
     ) -> None:
-        if msg and self.cues.allow(msg, self._t):
-            self._emit(events, "cue", side, msg, **data)
-            if self._log is not None and msg not in self._log.cues and not data.get("progress"):
-                self._log.cues.append(msg)
+        """Say ``msg`` (rate-limited per message); ``progress=True`` for progress text."""
+        if msg and self.cues.allow(msg, self.now):
+            self.emit(events, "cue", side, msg, **data)
+            if (
+                self.activity_log is not None
+                and msg not in self.activity_log.cues
+                and not data.get("progress")
+            ):
+                self.activity_log.cues.append(msg)
 
-    def _rules(
+    def check_rules(
         self, v: dict[str, float], s: str | None, at_bottom: bool, log: bool, dt: float
     ) -> tuple[bool, list[str]]:
         """Check the rules on one active frame: (gating rules pass, cues of lasting faults)."""
@@ -164,27 +168,29 @@ class ExerciseTracker:
             x = v.get(name, math.nan)
             if self._flags and is_reliable(self._flags, name) is False:
                 x = math.nan  # not measurable from this camera angle: the check is skipped
-            if self._log is not None and log:
-                self._log.add(r.id, x, name, dt)
+            if self.activity_log is not None and log:
+                self.activity_log.add(r.id, x, name, dt)
             if not r.passes(x):
                 failing.add(r.id)
                 gate_ok = gate_ok and not r.gates
-        lasting = self.cue_timer.update(self._t, failing)
+        lasting = self.cue_timer.update(self.now, failing)
         by_id = {r.id: r for r in self.d.rules}
         return gate_ok, [by_id[rid].cue for rid in lasting]
 
-    def _start_activity(self) -> None:
-        self._log = FormLog(self.d.rules)
-        self._sides = Counter()
+    def start_activity(self) -> None:
+        """A rep / hold / circle / timed stretch starts: fresh form log, side votes, peak."""
+        self.activity_log = FormLog(self.d.rules)
+        self.side_votes = Counter()
         self._asym = {}
-        self._peak = -math.inf
+        self.peak = -math.inf
         self._peak_check = math.nan
 
-    def _track_activity(self, s: str | None, value: float, v: dict[str, float]) -> None:
+    def track_activity(self, s: str | None, value: float, v: dict[str, float]) -> None:
+        """One frame of the activity: leg ``s``, primary ``value`` (its peak is kept)."""
         if s is not None:
-            self._sides[s] += 1
-        if not math.isnan(value) and value > self._peak:
-            self._peak = value
+            self.side_votes[s] += 1
+        if not math.isnan(value) and value > self.peak:
+            self.peak = value
             if self.d.depth_check is not None:  # the check's value at the deepest frame
                 name = self.d.metric_for(self.d.depth_check[0], s or self.fixed or "L")
                 self._peak_check = v.get(name, math.nan)
@@ -197,21 +203,23 @@ class ExerciseTracker:
                 if not math.isnan(x):
                     self._asym[name] = max(self._asym.get(name, -math.inf), x)
 
-    def _activity_side(self) -> str:
+    def activity_side(self) -> str:
+        """Side key ("left" / "right" / "both") the current activity belongs to."""
         if self.d.sides == "both":
             return "both"
         if self.fixed is not None:
             return SIDE_NAMES[self.fixed]
-        if not self._sides:
+        if not self.side_votes:
             return SIDE_NAMES.get(self._last_side or "L", "left")
-        return SIDE_NAMES[self._sides.most_common(1)[0][0]]
+        return SIDE_NAMES[self.side_votes.most_common(1)[0][0]]
 
     def depth_trusted(self) -> bool:
         """False when the activity's deepest frame failed the exercise's ``depth_check``."""
         check = self.d.depth_check
         return check is None or not (self._peak_check < check[1])
 
-    def _credit(self, side: str, peak: float, depth_ok: bool = True) -> None:
+    def credit(self, side: str, peak: float, depth_ok: bool = True) -> None:
+        """Count one done on ``side`` with its ``peak`` primary value (NaN if doubtful)."""
         self.counts[side] = self.counts.get(side, 0) + 1
         self.peaks.setdefault(side, []).append(peak if depth_ok else math.nan)
         for k, x in self._asym.items():
@@ -232,12 +240,12 @@ class ExerciseTracker:
         if self._t0 is None:
             self._t0 = fm.t_s
         dt = 0.0 if self._prev_t is None else max(fm.t_s - self._prev_t, 0.0)
-        self._prev_t = self._t = fm.t_s
+        self._prev_t = self.now = fm.t_s
         ev: list[Event] = []
         st = self.setup.update(fm)
         for p in st.new_problems:
-            if self.cues.allow(p, self._t):
-                self._emit(ev, "setup_problem", None, p)
+            if self.cues.allow(p, self.now):
+                self.emit(ev, "setup_problem", None, p)
         src = self._source(fm)
         self.base.update(fm, src, clean=not st.problems, ok_now=st.ok)
         if self._pending is not None:
@@ -245,7 +253,7 @@ class ExerciseTracker:
                 self._replay(self._pending, st, ev)
                 self._pending = None
                 dt = max(fm.t_s - self._prev_t, 0.0)
-                self._prev_t = self._t = fm.t_s
+                self._prev_t = self.now = fm.t_s
             elif st.problems:
                 self._pending.clear()
             else:
@@ -265,10 +273,10 @@ class ExerciseTracker:
         if self.d.rest_relative:
             for old in frames[:REST_FRAMES]:
                 v = with_derived(self._source(old), self.base.values, old.pose)
-                self.base.rest_offset(v, self._side_key(self._pick(v)[0]), True)
-        prev = frames[0].t_s if frames else self._t
+                self.base.rest_offset(v, self.side_key(self._pick(v)[0]), True)
+        prev = frames[0].t_s if frames else self.now
         for old in frames:
-            self._t = old.t_s
+            self.now = old.t_s
             self._step(old, st, self._source(old), ev, max(old.t_s - prev, 0.0))
             prev = self._prev_t = old.t_s
 
@@ -288,7 +296,7 @@ class ExerciseTracker:
         s, value, metric = self._pick(v)
         if not st.ok:
             value = math.nan
-        rest = self.base.rest_offset(v, self._side_key(s), st.ok)
+        rest = self.base.rest_offset(v, self.side_key(s), st.ok)
         shown = value
         value = value - rest
         phase = self.mode.step(ev, s, value, v, dt)
@@ -318,7 +326,7 @@ class ExerciseTracker:
 
     def _band(self, s: str | None) -> tuple[float, float]:
         lo, hi = self.d.target_band
-        off = self.base.rest_of(self._side_key(s)) if self.d.rest_relative else 0.0
+        off = self.base.rest_of(self.side_key(s)) if self.d.rest_relative else 0.0
         return (lo + off, hi)
 
     def _current_side(self, s: str | None, phase: str) -> str | None:
@@ -336,7 +344,7 @@ class ExerciseTracker:
         return self.mode.elapsed_target()
 
     def _current_cue(self) -> str | None:
-        return self.cues.showing(self._t) or self.mode.progress_cue()
+        return self.cues.showing(self.now) or self.mode.progress_cue()
 
     def finish(self) -> ExerciseResult:
         """Close what is open and return the set's :class:`ExerciseResult`."""
@@ -385,5 +393,5 @@ class ExerciseTracker:
             top_cues=top_cues(self.events),
             setup_problems={k: round(x, 3) for k, x in self.setup.seconds.items()},
             events=list(self.events),
-            duration_s=self._t - (self._t0 or 0.0),
+            duration_s=self.now - (self._t0 or 0.0),
         )

@@ -17,7 +17,17 @@ SHORT_CUE_S = 1.5
 
 class Mode:
     """One way of counting. ``t`` is the tracker: its setup, baseline, side choice, cue
-    helpers and records, which every mode shares."""
+    helpers and records, which every mode shares.
+
+    What a mode uses of the tracker: ``t.d`` (the exercise), ``t.now`` (the frame's time,
+    seconds), ``t.setup.ok``, ``t.base`` (the set's baseline and rest values),
+    ``t.side_key(code)``, ``t.start_activity()`` / ``t.track_activity(...)`` /
+    ``t.activity_side()`` around one rep, hold, circle or timed stretch (its form log and
+    ``t.peak``), ``t.check_rules(...)`` (the form rules on one frame), ``t.credit(side,
+    peak)`` (one more done), ``t.emit(...)`` / ``t.cue(...)`` (events and spoken cues),
+    and the records the result is built from (``t.rep_records``, ``t.hold_records``,
+    ``t.circle_counts``, ``t.timed_segments``).
+    """
 
     #: What it counts, after the number on the video ("3 reps"); "" for seconds.
     count_word: str = ""

@@ -21,7 +21,7 @@ class CirclesMode(Mode):
         super().__init__(t)
         d = t.d
         self.circles = CircleCounter(CircleConfig(d.min_radius, d.circle_window_s, d.circle_gap_s))
-        self.knees = KneeFollower(d, None if t._follow_moving else t.fixed)
+        self.knees = KneeFollower(d, None if t.follow_moving else t.fixed)
         self._lifted = False
 
     def step(
@@ -33,7 +33,7 @@ class CirclesMode(Mode):
         if not t.setup.ok:
             paths = {c: (nan, nan) for c in "LR"}
         lift = {c: v.get(d.metric_for(d.primary_metric, c), nan) for c in "LR"}
-        point = self.knees.update(t._t, paths, lift)
+        point = self.knees.update(t.now, paths, lift)
         c = self.knees.side
         if self.knees.started:
             # a new set of circles; the knee was already moving while it came up
@@ -42,28 +42,28 @@ class CirclesMode(Mode):
         active = c is not None and point is not None
         self._lifted = active
         x, y = point if point is not None else (nan, nan)
-        if active and t._log is None:
-            t._start_activity()
+        if active and t.activity_log is None:
+            t.start_activity()
         if active:
-            t._track_activity(c, lift[c], v)
-            _, lasting = t._rules(v, c, True, False, dt)
+            t.track_activity(c, lift[c], v)
+            _, lasting = t.check_rules(v, c, True, False, dt)
             for msg in lasting:
-                t._cue(ev, msg, t._activity_side())
+                t.cue(ev, msg, t.activity_side())
         else:
-            t.cue_timer.update(t._t, set())
-        for _ in range(self.circles.update(t._t, x, y, active)):
-            side = t._activity_side()
-            t._credit(side, t._peak + t.base.rest_of(side))
+            t.cue_timer.update(t.now, set())
+        for _ in range(self.circles.update(t.now, x, y, active)):
+            side = t.activity_side()
+            t.credit(side, t.peak + t.base.rest_of(side))
             t.circle_counts[side] = t.circle_counts.get(side, 0) + 1
-            t._emit(ev, "circle_done", side, f"Circle {t.counts[side]}", count=t.counts[side])
+            t.emit(ev, "circle_done", side, f"Circle {t.counts[side]}", count=t.counts[side])
             done = cuetext.reps_progress(t.counts[side], d.circles_target, side)
-            if done and side not in t._announced:
-                t._announced.add(side)
-                t._cue(ev, done, side, progress=True)
-            t._start_activity()
-            t._sides[c or "L"] += 1
+            if done and side not in t.announced:
+                t.announced.add(side)
+                t.cue(ev, done, side, progress=True)
+            t.start_activity()
+            t.side_votes[c or "L"] += 1
         if not active and self.circles.progress_deg == 0.0:
-            t._log = None
+            t.activity_log = None
         return "moving" if active else ("resting" if any(t.counts.values()) else "ready")
 
     def busy(self) -> bool:

@@ -48,29 +48,31 @@ class HoldMode(Mode):
         t, d, ht = self.t, self.t.d, self.holds
         active = ht.in_position and not math.isnan(value)
         form_ok, lasting = (
-            t._rules(v, s, True, False, dt) if active else (True, t.cue_timer.update(t._t, set()))
+            t.check_rules(v, s, True, False, dt)
+            if active
+            else (True, t.cue_timer.update(t.now, set()))
         )
         if d.still_max is not None:
             spread = self.motion.update(
-                t._t, v.get("pelvis_x", math.nan), v.get("pelvis_y", math.nan)
+                t.now, v.get("pelvis_x", math.nan), v.get("pelvis_y", math.nan)
             )
             if active and spread > d.still_max:  # (NaN: not enough frames yet)
                 form_ok = False
                 lasting = [*lasting, HOLD_STILL]
         was_open = ht.active
-        hold = ht.update(t._t, value, form_ok)
+        hold = ht.update(t.now, value, form_ok)
         if hold is not None:
             self._finish_hold(ev, hold)
         if ht.active:
-            if not was_open or t._log is None:
-                t._start_activity()
-            t._track_activity(s, value, v)
+            if not was_open or t.activity_log is None:
+                t.start_activity()
+            t.track_activity(s, value, v)
             if not math.isnan(value):
                 self._log_rules(v, s, dt)
             if ht.reached_target_now():
-                t._cue(ev, "Well done: release", t._activity_side(), progress=True)
+                t.cue(ev, "Well done: release", t.activity_side(), progress=True)
         for msg in lasting:
-            t._cue(ev, msg, t._activity_side() if ht.active else None)
+            t.cue(ev, msg, t.activity_side() if ht.active else None)
         self._depth_cue(ev, value, not ht.in_position)
         if ht.active:
             return "holding" if ht.running else "moving"
@@ -81,10 +83,10 @@ class HoldMode(Mode):
     def _log_rules(self, v: dict[str, float], s: str | None, dt: float) -> None:
         t = self.t
         side = s or t.fixed or "L"
-        assert t._log is not None
+        assert t.activity_log is not None
         for r in t.d.rules:
             name = t.d.metric_for(r.metric, side)
-            t._log.add(r.id, v.get(name, math.nan), name, dt)
+            t.activity_log.add(r.id, v.get(name, math.nan), name, dt)
 
     def _depth_cue(self, ev: list[Event], value: float, short: bool) -> None:
         """Cue the depth when the person stays part-way for a while."""
@@ -94,16 +96,16 @@ class HoldMode(Mode):
             self._short_since = None
             return
         if self._short_since is None:
-            self._short_since = t._t
-        if t._t - self._short_since >= SHORT_CUE_S:
-            t._cue(ev, d.depth_cue)
+            self._short_since = t.now
+        if t.now - self._short_since >= SHORT_CUE_S:
+            t.cue(ev, d.depth_cue)
 
     def _finish_hold(self, ev: list[Event], hold: Hold) -> None:
-        t, d, log = self.t, self.t.d, self.t._log
-        side = t._activity_side()
-        t._log = None
+        t, d, log = self.t, self.t.d, self.t.activity_log
+        side = t.activity_side()
+        t.activity_log = None
         off = t.base.rest_of(side)
-        t._credit(side, hold.peak_value + off)
+        t.credit(side, hold.peak_value + off)
         metric = d.metric_for(d.primary_metric, SIDE_CODES.get(side, "L"))
         rec = HoldRecord(
             side=side,
@@ -119,7 +121,7 @@ class HoldMode(Mode):
             cues=list(log.cues) if log else [],
         )
         t.hold_records.append(rec)
-        t._emit(
+        t.emit(
             ev,
             "hold_done",
             side,
@@ -129,9 +131,9 @@ class HoldMode(Mode):
             reached_target=hold.reached_target,
         )
         done = cuetext.reps_progress(t.counts[side], d.reps_target, side)
-        if done and side not in t._announced:
-            t._announced.add(side)
-            t._cue(ev, done, side, progress=True)
+        if done and side not in t.announced:
+            t.announced.add(side)
+            t.cue(ev, done, side, progress=True)
 
     def busy(self) -> bool:
         return self.holds.active
@@ -142,7 +144,7 @@ class HoldMode(Mode):
             self.holds.in_position = False
 
     def finish(self, ev: list[Event]) -> None:
-        hold = self.holds.finish(self.t._t)
+        hold = self.holds.finish(self.t.now)
         if hold is not None:
             self._finish_hold(ev, hold)
 

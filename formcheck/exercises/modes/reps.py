@@ -45,30 +45,30 @@ class RepsMode(Mode):
     ) -> str:
         t, d = self.t, self.t.d
         was_in = self.reps.in_rep
-        rep = self.reps.update(t._t, value)
+        rep = self.reps.update(t.now, value)
         if rep is not None:
             self._finish_rep(ev, rep)
         if self.reps.in_rep:
-            if not was_in or t._log is None:
-                t._start_activity()
-            t._track_activity(s, value, v)
+            if not was_in or t.activity_log is None:
+                t.start_activity()
+            t.track_activity(s, value, v)
             at_bottom = not math.isnan(value) and value >= d.target
-            _, lasting = t._rules(v, s, at_bottom, True, dt)
+            _, lasting = t.check_rules(v, s, at_bottom, True, dt)
             for msg in lasting:
-                t._cue(ev, msg, t._activity_side())
+                t.cue(ev, msg, t.activity_side())
             if d.end_hold_s and self.reps.hold_elapsed_s >= d.end_hold_s - 1e-6:
-                t._cue(ev, "Well done: release", t._activity_side(), progress=True)
+                t.cue(ev, "Well done: release", t.activity_side(), progress=True)
         else:
-            t.cue_timer.update(t._t, set())
+            t.cue_timer.update(t.now, set())
         st = self.reps.state
         if st in ("moving", "holding"):
             return st
         return "resting" if any(t.counts.values()) else "ready"
 
     def _finish_rep(self, ev: list[Event], rep: Rep) -> None:
-        t, d, log = self.t, self.t.d, self.t._log
-        side = t._activity_side()
-        t._log = None
+        t, d, log = self.t, self.t.d, self.t.activity_log
+        side = t.activity_side()
+        t.activity_log = None
         if rep.reason in ("too_short", "lost_tracking") or log is None:
             return
         peak = rep.peak_value + t.base.rest_of(side)
@@ -78,7 +78,7 @@ class RepsMode(Mode):
             rep = replace(rep, counted=False, reason="other_movement")
         depth_ok = t.depth_trusted()
         if rep.counted:
-            t._credit(side, peak, depth_ok)
+            t.credit(side, peak, depth_ok)
         metric = d.metric_for(d.primary_metric, SIDE_CODES.get(side, "L"))
         rec = RepRecord(
             side=side,
@@ -98,7 +98,7 @@ class RepsMode(Mode):
         )
         t.rep_records.append(rec)
         if rep.counted:
-            t._emit(
+            t.emit(
                 ev,
                 "rep_done",
                 side,
@@ -107,16 +107,16 @@ class RepsMode(Mode):
                 peak=round(peak, 2),
             )
             if rep.peak_value < d.target:
-                t._cue(ev, d.depth_cue, side)
+                t.cue(ev, d.depth_cue, side)
             done = cuetext.reps_progress(t.counts[side], d.reps_target, side)
-            if done and side not in t._announced:
-                t._announced.add(side)
-                t._cue(ev, done, side, progress=True)
+            if done and side not in t.announced:
+                t.announced.add(side)
+                t.cue(ev, done, side, progress=True)
         elif other:
-            t._cue(ev, other[0].cue, side)
+            t.cue(ev, other[0].cue, side)
         else:
             short = rep.peak_value < d.target
-            t._cue(ev, d.depth_cue if short else (d.hold_cue or d.depth_cue), side)
+            t.cue(ev, d.depth_cue if short else (d.hold_cue or d.depth_cue), side)
 
     def busy(self) -> bool:
         return self.reps.in_rep
@@ -129,7 +129,7 @@ class RepsMode(Mode):
         self.reps.cancel()
 
     def finish(self, ev: list[Event]) -> None:
-        rep = self.reps.finish(self.t._t)
+        rep = self.reps.finish(self.t.now)
         if rep is not None:
             self._finish_rep(ev, rep)
 

@@ -31,42 +31,45 @@ class TimedMode(Mode):
         self, ev: list[Event], s: str | None, value: float, v: dict[str, float], dt: float
     ) -> str:
         t, d = self.t, self.t.d
-        spread = self.motion.update(t._t, v.get("pelvis_x", math.nan), v.get("pelvis_y", math.nan))
+        spread = self.motion.update(t.now, v.get("pelvis_x", math.nan), v.get("pelvis_y", math.nan))
         turn = self.turning.update(
-            t._t, v.get("pelvis_tilt", math.nan), v.get("pelvis_yaw", math.nan)
+            t.now, v.get("pelvis_tilt", math.nan), v.get("pelvis_yaw", math.nan)
         )
         if s != self._gate_side:  # the other knee: its own settle / release
             self.gate.close()
             self._gate_side = s
-        dropped = self.gate.update(t._t, value) and not math.isnan(value) and s is not None
+        dropped = self.gate.update(t.now, value) and not math.isnan(value) and s is not None
         moving_now = (not math.isnan(spread) and spread >= d.motion_min) or (
             not math.isnan(turn) and turn >= d.motion_min_deg
         )
         if moving_now:
-            self._moved_t = t._t
+            self._moved_t = t.now
         # a pause shorter than motion_grace_s still "keeps moving"
-        moving = self._moved_t is not None and t._t - self._moved_t <= d.motion_grace_s
-        side = t._side_key(s) if dropped else None
-        seg = self.timer.update(t._t, side if moving else None)
+        moving = self._moved_t is not None and t.now - self._moved_t <= d.motion_grace_s
+        side = t.side_key(s) if dropped else None
+        seg = self.timer.update(t.now, side if moving else None)
         if seg is not None:
             self._finish_segment(ev, seg)
         if dropped and self.timer.side is not None:
-            if t._log is None:
-                t._start_activity()
-            t._track_activity(s, value, v)
+            if t.activity_log is None:
+                t.start_activity()
+            t.track_activity(s, value, v)
         # cues: dropped but still, or moving with the knee up
         if dropped and not moving:
-            self._short_since = self._short_since if self._short_since is not None else t._t
-            if t._t - self._short_since >= SHORT_CUE_S:
-                t._cue(ev, d.hold_cue, side)
+            self._short_since = self._short_since if self._short_since is not None else t.now
+            if t.now - self._short_since >= SHORT_CUE_S:
+                t.cue(ev, d.hold_cue, side)
         else:
             self._short_since = None
         target = d.timed_target_s
-        if side and target and self.timer.total_s(side) >= target - 1e-6 and (
-            side not in t._announced
+        if (
+            side
+            and target
+            and self.timer.total_s(side) >= target - 1e-6
+            and (side not in t.announced)
         ):
-            t._announced.add(side)
-            t._cue(ev, "Switch sides", side, progress=True)
+            t.announced.add(side)
+            t.cue(ev, "Switch sides", side, progress=True)
         if self.timer.side is not None:
             # live count: whole seconds on this side so far, the open stretch included
             t.counts[self.timer.side] = int(self.timer.total_s(self.timer.side) + 1e-6)
@@ -76,12 +79,12 @@ class TimedMode(Mode):
     def _finish_segment(self, ev: list[Event], seg: TimedSegment) -> None:
         t = self.t
         t.timed_segments.append(seg)
-        peak = t._peak + t.base.rest_of(seg.side)
-        t._log = None
+        peak = t.peak + t.base.rest_of(seg.side)
+        t.activity_log = None
         t.peaks.setdefault(seg.side, []).append(peak)
         total = self.timer.totals.get(seg.side, 0.0)
         t.counts[seg.side] = int(total + 1e-6)
-        t._emit(
+        t.emit(
             ev,
             "timed_done",
             seg.side,
