@@ -4,8 +4,10 @@ The streamlit-webrtc callback (:meth:`LiveSession.recv`) only hands the newest
 frame to the worker (overwriting one that was not picked up yet: frames are
 dropped, never queued) and draws the latest result on the current frame, so
 the returned video keeps the camera's frame rate whatever the model's speed.
-The worker runs :class:`~formcheck.session.FrameProcessor` one frame at a time
-and publishes a :class:`LiveStatus` snapshot the page polls.
+The worker runs :class:`~formcheck.processor.FrameProcessor` one frame at a time
+and publishes a :class:`LiveStatus` snapshot the page polls. :meth:`LiveSession.finish`
+builds the set's report with :func:`formcheck.outputs.set_report.live_report`, the
+builder of a file's report (:func:`~formcheck.outputs.set_report.file_report`).
 
 Example (without a camera):
     >>> live = LiveSession("squat_valgus")            # doctest: +SKIP
@@ -20,15 +22,16 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+import av
 import numpy as np
 
-from formcheck import __version__
 from formcheck.errors import user_message
-from formcheck.outputs.report import SCHEMA, RunningSummary
-from formcheck.session import FrameProcessor, csv_row, reliability_part
+from formcheck.outputs.report import RunningSummary, csv_row
+from formcheck.outputs.set_report import live_report
+from formcheck.processor import FrameProcessor
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +100,7 @@ class LiveSession:
     """One live set: a worker thread, the latest drawn result, counters, the recorded rows.
 
     ``processor_factory`` (for tests) builds the object with ``process/draw/finish/close``;
-    by default a :class:`~formcheck.session.FrameProcessor` for the exercise.
+    by default a :class:`~formcheck.processor.FrameProcessor` for the exercise.
     """
 
     def __init__(
@@ -143,8 +146,6 @@ class LiveSession:
     # -- the camera side (streamlit-webrtc thread) ---------------------------
     def recv(self, frame):
         """streamlit-webrtc ``video_frame_callback``: ``av.VideoFrame`` in, annotated out."""
-        import av
-
         rgb = frame.to_ndarray(format="rgb24")
         out = self.process_rgb(rgb)
         new = av.VideoFrame.from_ndarray(out, format="rgb24")
@@ -299,39 +300,24 @@ class LiveSession:
             result, status = self._exercise_result, self._status
             rows = list(self._rows)
             summary, exercise = self._summary, self._exercise
-        frame_part = (
-            reliability_part(exercise, result, summary) if exercise is not None and summary.frames
-            else {}
-        )  # fmt: skip
-        duration = rows[-1]["t_s"] - rows[0]["t_s"] if len(rows) > 1 else 0.0
-        report = {
-            "schema": SCHEMA,
-            "formcheck_version": __version__,
-            "created": self._started_at,
-            "source": "live",
-            "exercise": self.exercise_id,
-            "side": self.side,
-            "settings": self.settings,
-            "video": {"duration_s": round(float(duration), 2), "frames_decoded": len(rows)},
-            "frames": len(rows),
-            "detection_rate": round(
-                sum(r.get("detected", 0) for r in rows) / max(1, len(rows)), 4
-            ),  # fmt: skip
-            # views, positions, metric summaries, not_measurable (as a file's report has)
-            **{k: v for k, v in frame_part.items() if k not in ("frames", "detection_rate")},
-            "processing": {
+        report = live_report(
+            self._started_at,
+            {"exercise": self.exercise_id, "side": self.side, "settings": self.settings},
+            rows,
+            {
                 "fps": round(status.fps, 2),
                 "latency_ms": round(status.latency_ms, 1),
                 "frames_in": status.frames_in,
                 "frames_dropped": status.frames_dropped,
-            },  # fmt: skip
-            "result": result,
-        }
+            },
+            exercise,
+            result,
+            summary,
+        )
         with self._lock:
             self._result = report
             self._status = _replace(self._status, running=False)
         return report, rows
-
 
     def claim_save(self) -> bool:
         """True exactly once per set: whoever gets it (Stop or the idle worker) saves the set."""
@@ -343,8 +329,6 @@ class LiveSession:
 
 
 def _replace(s: LiveStatus, **kw) -> LiveStatus:
-    from dataclasses import replace
-
     return replace(s, **kw)
 
 

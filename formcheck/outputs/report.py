@@ -1,5 +1,8 @@
 """Session report: per-metric summaries, JSON and per-frame CSV export.
 
+:func:`csv_row` is one frames.csv row of a processed frame; the report.json of a set is
+put together by :mod:`formcheck.outputs.set_report`.
+
 The JSON format is versioned by its top-level ``"schema"`` key
 (:data:`SCHEMA`). Files are written atomically (temp name + rename).
 """
@@ -14,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from formcheck.measure.confidence import is_reliable
 from formcheck.measure.geometry import METRIC_NAMES
 
 SCHEMA = "formcheck.report/1"
@@ -23,6 +27,34 @@ CSV_COLUMNS: tuple[str, ...] = (
     "frame", "t_s", "detected", "n_people", "view", "position", *METRIC_NAMES,
     "primary_metric", "primary", "primary_reliable", "phase", "count", "cue",
 )  # fmt: skip
+
+
+def csv_row(pf) -> dict:
+    """One frames.csv row for a processed frame (:class:`~formcheck.processor.ProcessedFrame`:
+    ``metrics`` and the tracker's ``state``, or None)."""
+    fm = pf.metrics
+    row = {
+        "frame": fm.index,
+        "t_s": fm.t_s,
+        "detected": int(fm.detected),
+        "n_people": fm.n_people,
+        "view": fm.view if fm.detected else "",
+        "position": fm.position if fm.detected else "",
+        **fm.values,
+    }
+    st = pf.state
+    if st is not None:
+        # The tracker's own primary value (it may be derived from several metrics).
+        row["primary_metric"] = getattr(st, "primary_metric", "") or ""
+        row["primary"] = getattr(st, "primary_value", math.nan)
+        flags = getattr(fm, "reliable", None)
+        ok = is_reliable(flags, row["primary_metric"]) if fm.detected and flags else None
+        row["primary_reliable"] = "" if ok is None else int(ok)
+        row["phase"] = getattr(st, "phase", "")
+        counts = getattr(st, "counts", {}) or {}
+        row["count"] = sum(counts.values()) if counts else ""
+        row["cue"] = getattr(st, "cue", "") or ""
+    return row
 
 
 @dataclass
