@@ -23,7 +23,8 @@ import cv2
 import numpy as np
 
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.session import PROCESS_MAX_SIDE, FrameProcessor, analyze_video
+from formcheck.processor import FrameProcessor
+from formcheck.session import PROCESS_MAX_SIDE, analyze_video
 from formcheck.video import VideoWriter, iter_frames, probe
 
 #: Stages timed by :func:`stage_ms`, in the order a frame goes through them.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 def user_message(exc: BaseException) -> str | None:
     """A one-line message for an expected failure, or None for a real bug."""
+    from formcheck.file_loop import AnalysisCancelled
     from formcheck.pose.estimator import PoseModelError
-    from formcheck.session import AnalysisCancelled
     from formcheck.video import VideoError
 
     if isinstance(exc, VideoError | PoseModelError | AnalysisCancelled):

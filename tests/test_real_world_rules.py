@@ -15,7 +15,7 @@ from formcheck.exercises.reps import RepConfig, RepCounter
 from formcheck.exercises.tracker import HOLD_STILL
 from formcheck.measure.trunk import hip_shift, trunk_drop
 from formcheck.pose.landmarks import PoseFrame
-from formcheck.session import FrameProcessor
+from formcheck.processor import FrameProcessor
 
 
 def _twist_script(pelvis_x) -> Script:

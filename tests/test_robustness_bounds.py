@@ -15,7 +15,8 @@ from test_robustness_helpers import assert_one_line_error, run_cli
 from formcheck.errors import user_message
 from formcheck.exercises import CATALOGUE, get_exercise
 from formcheck.exercises.model import SETTING_RANGES
-from formcheck.session import FrameProcessor, analyze_video
+from formcheck.processor import FrameProcessor
+from formcheck.session import analyze_video
 
 BAD_VALUES = {
     "below range": lambda lo, hi: lo - 1 if lo - 1 < lo else -1e9,

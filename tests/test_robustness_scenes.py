@@ -18,7 +18,8 @@ from test_robustness_helpers import decode_rgb, write_clip
 
 from formcheck.outputs.report import read_frames_csv
 from formcheck.pose.landmarks import HIP
-from formcheck.session import FrameProcessor, analyze_video
+from formcheck.processor import FrameProcessor
+from formcheck.session import analyze_video
 
 GOOD = SAMPLES / "squat_valgus__good.mp4"
 VALGUS = SAMPLES / "squat_valgus__valgus.mp4"
