@@ -29,10 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.browser_utils import (  # noqa: E402
+from browser_helpers import (
+    ROOT,
     WEBRTC_IFRAME,
     app_server,
     browser_available,
@@ -94,8 +92,7 @@ def measure(browser, url: str, seconds: float, exercise: str) -> dict:
         "seconds": round(span, 1),
         "displayed_fps": round((last["q"]["shown"] - first["q"]["shown"]) / span, 1),
         "decoded_fps": round(decoded / span, 1),
-        "dropped_share": round((last["q"]["dropped"] - first["q"]["dropped"]) / max(1, decoded),
-                               4),  # fmt: skip
+        "dropped_share": round((last["q"]["dropped"] - first["q"]["dropped"]) / max(1, decoded), 4),
     }
     if first["counts"] and last["counts"]:
         analysed = last["counts"][0] - first["counts"][0]

@@ -22,10 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.browser_utils import (  # noqa: E402
+from browser_helpers import (
+    ROOT,
     WEBRTC_IFRAME,
     app_server,
     browser_available,

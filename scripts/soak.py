@@ -25,6 +25,10 @@ import threading
 import time
 from pathlib import Path
 
+from formcheck.live import LiveSession
+from formcheck.session import analyze_video
+from formcheck.video import iter_frames
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = ROOT / "formcheck" / "data" / "samples"
 
@@ -50,8 +54,6 @@ def sample(phase: str, step: int, log: list) -> None:
 
 
 def soak_files(clip: Path, runs: int, frames: int, deadline: float, log: list) -> None:
-    from formcheck.session import analyze_video
-
     out = Path(tempfile.mkdtemp(prefix="formcheck-soak-"))
     try:
         for i in range(runs):
@@ -66,9 +68,6 @@ def soak_files(clip: Path, runs: int, frames: int, deadline: float, log: list) -
 
 
 def soak_live(clip: Path, total: int, per_set: int, deadline: float, log: list) -> None:
-    from formcheck.live import LiveSession
-    from formcheck.video import iter_frames
-
     frames = [f.rgb for _, f in zip(range(120), iter_frames(clip), strict=False)]
     sess = LiveSession("squat_valgus")
     sent = 0
@@ -96,8 +95,10 @@ def flat(log: list, phase: str, max_growth_mb: float) -> bool:
     fd_growth = max(r[3] for r in tail) - max(r[3] for r in head)
     th_growth = max(r[4] for r in tail) - max(r[4] for r in head)
     ok = growth <= max_growth_mb and fd_growth <= 0 and th_growth <= 0
-    print(f"{phase}: rss growth {growth:+.1f} MB (first third -> last third), "
-          f"fds {fd_growth:+d}, threads {th_growth:+d}: {'flat' if ok else 'GROWING'}")
+    print(
+        f"{phase}: rss growth {growth:+.1f} MB (first third -> last third), "
+        f"fds {fd_growth:+d}, threads {th_growth:+d}: {'flat' if ok else 'GROWING'}"
+    )
     return ok
 
 
