@@ -128,10 +128,12 @@ def live_section(
         )
     playing = bool(getattr(ctx.state, "playing", False))
     ex = exercise_for(sess.exercise_id)
-    mode = getattr(ex, "mode", "reps")
+    mode, unit, label = (
+        (ex.mode, ex.unit, ex.primary_label) if ex is not None else ("reps", "deg", "")
+    )
     with info_col:
         if playing:
-            _live_status(holder, mode, getattr(ex, "unit", "deg"), getattr(ex, "primary_label", ""))
+            _live_status(holder, mode, unit, label)
         else:
             st.info("Press **START** to begin a set, **STOP** to end it and save it to your "
                     "history. Put the camera where the picture above shows.")  # fmt: skip

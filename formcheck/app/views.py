@@ -77,8 +77,8 @@ def _setup_names(s: SetSummary) -> list[str]:
 def set_charts(series: dict, report: dict, summary: SetSummary, key: str) -> None:
     """The whole-set timeline and one chart per rep / hold."""
     ex = exercise_for(report.get("exercise"), report.get("settings"))
-    band = getattr(ex, "target_band", None)
-    label = getattr(ex, "primary_label", "") or ""
+    band = ex.target_band if ex is not None else None
+    label = ex.primary_label if ex is not None else ""
     if not summary.depth_measurable:
         st.caption(f"The curves below are what MediaPipe read: the {label or 'depth'} is "
                    f"{NOT_MEASURABLE}, so read them for timing, not for degrees.")  # fmt: skip
@@ -88,7 +88,7 @@ def set_charts(series: dict, report: dict, summary: SetSummary, key: str) -> Non
             "The frame-by-frame curve of this exercise's main measure is not in this "
             "set's data; the chart shows each rep / hold and its peak."
         )
-    unit = getattr(ex, "unit", "deg") or "deg"
+    unit = (ex.unit if ex is not None else "") or "deg"
     tl = timeline_chart(series, result, band, label, unit)
     if tl is not None:
         st.altair_chart(tl, width="stretch", key=f"{key}-timeline")
@@ -142,16 +142,16 @@ def instructions_block(exercise_id: str, still=None) -> None:
     c1, c2 = st.columns([3, 2])
     with c1:
         st.markdown("\n".join(f"{i + 1}. {line}" for i, line in
-                              enumerate(getattr(ex, "instructions", ()) or ())))  # fmt: skip
-        st.markdown(f"**Camera:** {getattr(ex, 'camera', '')}")
+                              enumerate(ex.instructions)))  # fmt: skip
+        st.markdown(f"**Camera:** {ex.camera}")
         extra = []
-        if getattr(ex, "hold_target_s", None):
+        if ex.hold_target_s:
             extra.append(f"hold {ex.hold_target_s:g} s")
-        if getattr(ex, "reps_target", None):
+        if ex.reps_target:
             extra.append(f"{ex.reps_target} {'reps' if ex.mode == 'reps' else 'sets'}")
-        if getattr(ex, "circles_target", None):
+        if ex.circles_target:
             extra.append(f"{ex.circles_target} circles per side")
-        if getattr(ex, "timed_target_s", None):
+        if ex.timed_target_s:
             extra.append(f"{ex.timed_target_s:g} s per side")
         if extra:
             st.caption("Target: " + ", ".join(extra))
