@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from formcheck.exercises.state import Event
 
@@ -54,6 +54,26 @@ class HoldRecord:
     cues: list[str]
 
 
+class SideStats(TypedDict, total=False):
+    """One side's entry of ``per_side`` (:func:`side_summary`; the last three are added by
+    the tracker and :func:`formcheck.measure.confidence.mark_depths`). Read back by
+    :class:`formcheck.outputs.set_summary.SetSummary`."""
+
+    count: int  # counted reps + holds + circles
+    best_depth: float | None
+    average_depth: float | None
+    best_depth_pct: float  # only with the exercise's ``depth_full``
+    average_depth_pct: float
+    total_hold_s: float
+    longest_hold_s: float
+    holds_reached_target: int
+    circles: int
+    timed_s: float
+    unreliable_depths: int  # counted reps whose depth is not trusted (only when some)
+    depth_uncertainty: float  # the exercise's measured ± (only with a best depth)
+    depth_reliable: bool  # False: the camera angle cannot measure this side's depth
+
+
 def _clean(x: Any) -> Any:
     if isinstance(x, float):
         return None if not math.isfinite(x) else round(x, 3)
@@ -76,7 +96,7 @@ class ExerciseResult:
     holds: list[HoldRecord] = field(default_factory=list)
     circles: dict[str, int] = field(default_factory=dict)
     timed: dict[str, float] = field(default_factory=dict)
-    per_side: dict[str, dict[str, Any]] = field(default_factory=dict)
+    per_side: dict[str, SideStats] = field(default_factory=dict)
     asymmetry: dict[str, Any] | None = None
     top_cues: dict[str, int] = field(default_factory=dict)
     setup_problems: dict[str, float] = field(default_factory=dict)
@@ -118,18 +138,18 @@ def side_summary(
     timed: dict[str, float],
     peaks: dict[str, list[float]],
     depth_full: float | None,
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, SideStats]:
     """Per side: count, best and average depth, hold totals, circles, timed seconds.
 
     ``peaks``: per side the peak primary value of each counted rep / hold /
     circle / timed stretch (the depth figures come from these).
     """
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, SideStats] = {}
     for s in side_keys:
         p = [x for x in peaks.get(s, []) if math.isfinite(x)]
         hs = [h for h in holds if h.side == s]
         rs = [r for r in reps if r.side == s and r.counted]
-        d: dict[str, Any] = {
+        d: SideStats = {
             "count": len(rs) + len(hs) + circles.get(s, 0),
             "best_depth": max(p) if p else None,
             "average_depth": _mean(p) if p else None,

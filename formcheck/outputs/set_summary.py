@@ -20,6 +20,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from formcheck.exercises import get_exercise
+from formcheck.exercises.result import SideStats
 
 SIDE_NAMES = {"L": "Left", "R": "Right", "both": "Both"}
 _SIDE_CODES = {"l": "L", "left": "L", "r": "R", "right": "R"}
@@ -132,8 +133,8 @@ def _exercise_meta(exercise_id: str | None) -> tuple[str, str, str, float | None
 
 
 # -- the engine's per-side block ------------------------------------------------------
-def _engine_side(key: str, ps: dict, mode: str) -> SideSummary:
-    """One side from the engine's ``per_side`` entry (see ``exercises.result.side_summary``)."""
+def _engine_side(key: str, ps: SideStats, mode: str) -> SideSummary:
+    """One side from the engine's ``per_side`` entry."""
     count = finite_float(ps.get("timed_s" if mode == "timed" else "count"))
     reached = finite_float(ps.get("holds_reached_target"))
     s = SideSummary(
