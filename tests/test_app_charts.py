@@ -15,7 +15,7 @@ from formcheck.app.charts import (
     trend_chart,
 )
 from formcheck.app.store import SideStat
-from formcheck.app.summary import norm_side, summarize
+from formcheck.outputs.set_summary import norm_side, summarize
 
 ROWS = [
     {"t_s": i / 10, "knee_drop_L": 10.0 + (i % 20), "knee_drop_R": math.nan,
