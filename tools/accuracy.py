@@ -20,7 +20,7 @@ timed seconds per side, and the injected form faults. This tool runs
 
 Usage::
 
-    python tools/accuracy.py [--clips GLOB] [--json OUT] [--markdown] [--compare-correction]
+    python -m tools.accuracy [--clips GLOB] [--json OUT] [--markdown] [--compare-correction]
 
 ``--compare-correction`` runs the benchmark twice in subprocesses, with
 ``FORMCHECK_CORRECTION=0`` (raw MediaPipe metrics) and ``=1`` (bias-corrected), and
@@ -37,11 +37,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-# Run as a file (python tools/accuracy.py), not with -m: import tools.* from the repo.
-if not __package__:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tools.accuracy_events import (  # noqa: E402
+# Run as a file (python -m tools.accuracy), not with -m: import tools.* from the repo.
+from tools.accuracy_events import (
     found_counts,
     gated_faults,
     hold_errors,
@@ -49,8 +46,8 @@ from tools.accuracy_events import (  # noqa: E402
     true_counts,
     true_timed,
 )
-from tools.accuracy_faults import FAULT_RULES, fault_detection, rule_cues  # noqa: E402
-from tools.accuracy_results import (  # noqa: E402
+from tools.accuracy_faults import FAULT_RULES, fault_detection, rule_cues
+from tools.accuracy_results import (
     ClipResult,
     FamilyError,
     _clean,
@@ -59,14 +56,14 @@ from tools.accuracy_results import (  # noqa: E402
     summary_rows,
     write_json,
 )
-from tools.accuracy_run import evaluate_clip, rescore_clip, run_all  # noqa: E402
-from tools.accuracy_scoring import angle_diff, family_error, score_clip  # noqa: E402
-from tools.accuracy_tables import (  # noqa: E402
+from tools.accuracy_run import evaluate_clip, rescore_clip, run_all
+from tools.accuracy_scoring import angle_diff, family_error, score_clip
+from tools.accuracy_tables import (
     compare_summary_table,
     compare_table,
     print_report,
 )
-from tools.accuracy_truth import (  # noqa: E402
+from tools.accuracy_truth import (
     FAMILIES,
     SAMPLES,
     align,
@@ -107,13 +104,14 @@ __all__ = [
 
 def _subprocess_run(args: argparse.Namespace, env_value: str, out: Path) -> list[ClipResult]:
     """Run this tool in a child process with ``FORMCHECK_CORRECTION=env_value``."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--json", str(out)]
+    cmd = [sys.executable, "-m", "tools.accuracy", "--json", str(out)]
     if args.clips:
         cmd += ["--clips", args.clips]
     if args.keep:
         cmd += ["--keep", str(args.keep / ("raw" if env_value == "0" else "corrected"))]
     env = {**os.environ, "FORMCHECK_CORRECTION": env_value}
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    root = Path(__file__).resolve().parents[1]  # where ``tools`` imports from
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, cwd=root)
     return results_from_json(out)
 
 

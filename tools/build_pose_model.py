@@ -18,9 +18,9 @@ package registry:
 
 Usage::
 
-    python tools/build_pose_model.py    # writes formcheck/data/models/pose_landmarker_full.task
-    python tools/build_pose_model.py --out X    # writes X
-    python tools/build_pose_model.py --check    # builds to a temp file, compares the hash
+    python -m tools.build_pose_model    # writes formcheck/data/models/pose_landmarker_full.task
+    python -m tools.build_pose_model --out X    # writes X
+    python -m tools.build_pose_model --check    # builds to a temp file, compares the hash
 
 The sha256 of the result is printed last. ``--check`` exits 1 when it differs from
 ``EXPECTED_SHA256``. Everything downloaded or installed lives in a temporary directory

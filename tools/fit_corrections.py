@@ -16,7 +16,7 @@ views with and without :class:`formcheck.pose.sides.SideStabilizer`.
 
 Usage::
 
-    /tmp/venvtest/.venv/bin/python tools/fit_corrections.py --data /tmp/fc_train \\
+    /tmp/venvtest/.venv/bin/python -m tools.fit_corrections --data /tmp/fc_train \\
         --out formcheck/data/models/corrections/corrections.json --report /tmp/fc_train/report.md
 """
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -33,11 +32,8 @@ import numpy as np
 from formcheck.data import CORRECTIONS_DIR
 from formcheck.measure.correction import FEATURE_VERSION
 
-# Run as a file (python tools/fit_corrections.py), not with -m: import tools.* from the repo.
-if not __package__:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tools.corrections_models import (  # noqa: E402
+# Run as a file (python -m tools.fit_corrections), not with -m: import tools.* from the repo.
+from tools.corrections_models import (
     OUTLIER,
     OUTLIER_DEG,
     cv_predict,
@@ -45,8 +41,8 @@ from tools.corrections_models import (  # noqa: E402
     mae,
     ridge_predict,
 )
-from tools.corrections_replay import load  # noqa: E402
-from tools.corrections_report import evaluate, swaps_table  # noqa: E402
+from tools.corrections_replay import load
+from tools.corrections_report import evaluate, swaps_table
 
 #: Metrics to correct: base name -> (kind, true-value key in the sidecar metrics).
 #: Kinds: "sided" (one model for both legs, the right on the mirrored pose), "odd" (signed

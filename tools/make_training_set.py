@@ -19,9 +19,9 @@ Two stages, each in the environment that has its libraries:
 
 Usage::
 
-    ANNY_CACHE_DIR=/tmp/anny_cache /tmp/synthvenv/bin/python tools/make_training_set.py \\
+    ANNY_CACHE_DIR=/tmp/anny_cache /tmp/synthvenv/bin/python -m tools.make_training_set \\
         render --out /tmp/fc_train
-    /tmp/venvtest/.venv/bin/python tools/make_training_set.py extract --out /tmp/fc_train \\
+    /tmp/venvtest/.venv/bin/python -m tools.make_training_set extract --out /tmp/fc_train \\
         --follow
 
 Everything is deterministic from the recipe (``RECIPE_SEED``).
@@ -31,16 +31,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-# Run as a file (python tools/make_training_set.py), not with -m: import tools.* from the repo.
-if not __package__:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tools.training_extract import extract  # noqa: E402
-from tools.training_recipe import holdout, newcam, recipe  # noqa: E402
-from tools.training_render import render  # noqa: E402
+# Run as a file (python -m tools.make_training_set), not with -m: import tools.* from the repo.
+from tools.training_extract import extract
+from tools.training_recipe import holdout, newcam, recipe
+from tools.training_render import render
 
 
 def main(argv: list[str] | None = None) -> int:

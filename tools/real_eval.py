@@ -20,7 +20,7 @@ engine change skips MediaPipe (the time column then says ``replay``).
 
 Usage::
 
-    python tools/real_eval.py FOLDER [--truth CSV] [--cache DIR] [--only TEXT]
+    python -m tools.real_eval FOLDER [--truth CSV] [--cache DIR] [--only TEXT]
                               [--markdown] [--json OUT] [--analysis-fps N]
 
 Exit status 0, or 2 when FOLDER holds no clip of the truth table.

@@ -16,9 +16,9 @@ Needs the ``synth`` extra (not the app's environment)::
 
 Usage::
 
-    python tools/render_synthetic.py --all                     # every committed clip
-    python tools/render_synthetic.py --clip squat_valgus__good # one clip of the table
-    python tools/render_synthetic.py --exercise squat_valgus --variant valgus \\
+    python -m tools.render_synthetic --all                     # every committed clip
+    python -m tools.render_synthetic --clip squat_valgus__good # one clip of the table
+    python -m tools.render_synthetic --exercise squat_valgus --variant valgus \\
         --fault knee_valgus --phenotype male_heavy --reps 3 --out /tmp/x
 
 Axes: world metres, Z up, floor z = 0, the body faces -Y at rest, +X is the person's
@@ -31,23 +31,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-# Run as a file (python tools/render_synthetic.py), not with -m: import tools.* from the repo.
-if not __package__:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tools.synth.body import MP_MAPPED, Body  # noqa: E402
-from tools.synth.cameras import camera_for  # noqa: E402
-from tools.synth.catalogue import CLIPS, CLOTHING, PEAK_METRICS, PHENOTYPES  # noqa: E402
-from tools.synth.motions import EXERCISES, Motion, Spec  # noqa: E402
-from tools.synth.scene import Camera, Renderer, Room  # noqa: E402
-from tools.synth.truth import clean, mediapipe_layout, place, true_3d_metrics  # noqa: E402
+# Run as a file (python -m tools.render_synthetic), not with -m: import tools.* from the repo.
+from tools.synth.body import MP_MAPPED, Body
+from tools.synth.cameras import camera_for
+from tools.synth.catalogue import CLIPS, CLOTHING, PEAK_METRICS, PHENOTYPES
+from tools.synth.motions import EXERCISES, Motion, Spec
+from tools.synth.scene import Camera, Renderer, Room
+from tools.synth.truth import clean, mediapipe_layout, place, true_3d_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "formcheck/data/samples"

@@ -14,7 +14,7 @@ and how many fell within the ``± depth_uncertainty`` the user is shown.
 
 Usage::
 
-    python tools/seated_depth.py [--bodies GLOB] [--cameras GLOB] [--cache DIR] [--markdown]
+    python -m tools.seated_depth [--bodies GLOB] [--cameras GLOB] [--cache DIR] [--markdown]
 """
 
 from __future__ import annotations
@@ -33,11 +33,8 @@ from formcheck.pose.record import load_frames, save_frames
 from formcheck.session import replay
 from formcheck.video import FrameReader
 
-# Run as a file (python tools/seated_depth.py), not with -m: import tools.* from the repo.
-if not __package__:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tools.accuracy_events import peak_errors  # noqa: E402  (the benchmark's rep matching)
+# Run as a file (python -m tools.seated_depth), not with -m: import tools.* from the repo.
+from tools.accuracy_events import peak_errors  # (the benchmark's rep matching)
 
 EXERCISE = "seated_internal_rotation"
 SETS = {

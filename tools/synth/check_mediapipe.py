@@ -7,7 +7,7 @@ computed with :func:`formcheck.measure.geometry.compute_metrics`, with the sidec
 detection rate, and the mean absolute error of the metrics that matter for the view
 (knee flexion from the side, knee drop / FPPA from the front, ...).
 
-    python tools/synth/check_mediapipe.py [--model PATH] [clip.mp4 ...]
+    python -m tools.synth.check_mediapipe [--model PATH] [clip.mp4 ...]
 
 A large error here usually means a wrong mapping or sign in the renderer, not a
 MediaPipe limitation: compare against the biases listed in docs/synthetic_videos.md.
