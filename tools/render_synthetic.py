@@ -81,7 +81,7 @@ def _pose(spec: Spec, motion_fn: Callable[[Spec, Body], Motion]) -> tuple:
 def _truth(motion: Motion, cam: Camera, kps: np.ndarray) -> tuple[np.ndarray, dict]:
     """True 2D keypoints (N, 33, 2 px) and per-frame metrics: the app's metrics on the true
     landmarks, the true 3D ones and the script's own truths."""
-    from formcheck.measure.geometry import compute_metrics
+    from formcheck.measure.registry import compute_metrics
 
     n = len(motion.t)
     w33 = mediapipe_layout(kps)

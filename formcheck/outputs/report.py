@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formcheck.measure.confidence import is_reliable
-from formcheck.measure.geometry import METRIC_NAMES
+from formcheck.measure.registry import METRIC_NAMES
 
 SCHEMA = "formcheck.report/1"
 

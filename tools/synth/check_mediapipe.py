@@ -75,7 +75,7 @@ def run_mediapipe(video: Path, model: Path) -> tuple[np.ndarray, np.ndarray, np.
 
 def check(video: Path, model: Path) -> dict:
     """Detection rate and per-metric MAE (MediaPipe vs truth) for one clip."""
-    from formcheck.measure.geometry import compute_metrics
+    from formcheck.measure.registry import compute_metrics
 
     side = json.loads(video.with_suffix(".json").read_text())
     xy, vis, world = run_mediapipe(video, model)
