@@ -59,8 +59,18 @@ def _quiet_native_logs() -> None:
 def choose_person(poses: list[np.ndarray]) -> int:
     """Index of the person to track: the largest, most central body.
 
-    ``poses`` holds normalised (33, >=2) landmark arrays. Score = bounding-box
-    area minus a penalty for distance of the box centre from the image centre.
+    Score = bounding-box area minus a penalty for distance of the box centre from the
+    image centre.
+
+    Parameters
+    ----------
+    poses : list of ndarray, shape (33, >=2)
+        One landmark array per person found, normalised image coordinates (0..1).
+
+    Returns
+    -------
+    int
+        Index into ``poses`` of the best-scoring person (0 when ``poses`` is empty).
     """
     best, best_score = 0, -np.inf
     for i, p in enumerate(poses):
@@ -78,11 +88,6 @@ def choose_person(poses: list[np.ndarray]) -> int:
 class PoseEstimator:
     """Finds one person's 33 landmarks per frame with MediaPipe Pose (Tasks API).
 
-    ``mode``: ``"video"`` for files and live frames processed in order (uses
-    tracking between frames), ``"image"`` for unrelated stills. ``num_poses``
-    is how many people the model may find; the tracked one is chosen by
-    :func:`choose_person` and ``PoseFrame.n_people`` reports how many were seen.
-
     With ``num_poses=1`` in video mode the landmarker tracks that person from frame to
     frame, which spares the person detector on most frames (inference 1.66 times as
     fast); a second landmarker (image mode, two poses) counts the people in view every
@@ -91,6 +96,31 @@ class PoseEstimator:
     :data:`PEOPLE_HOLD_S` at least). Not the default yet: its landmarks differ enough
     from the two-pose ones the corrections were fit on that held-out counts drop
     (docs/speed.md).
+
+    Parameters
+    ----------
+    mode : {"video", "image"}
+        ``"video"`` for files and live frames processed in order (uses tracking between
+        frames), ``"image"`` for unrelated stills.
+    num_poses : int
+        How many people the model may find; the tracked one is chosen by
+        :func:`choose_person` and ``PoseFrame.n_people`` reports how many were seen.
+    min_detection_confidence : float
+        Minimum pose detection and presence confidence, 0..1.
+    min_tracking_confidence : float
+        Minimum tracking confidence, 0..1.
+    model : str or path-like, optional
+        Model file; None: :func:`model_path`.
+    people_check_s : float or None
+        Seconds of video between people counts in tracking mode (``num_poses=1``, video);
+        None or 0: no counting landmarker.
+
+    Raises
+    ------
+    ValueError
+        ``mode`` is neither ``"video"`` nor ``"image"``.
+    PoseModelError
+        The model file is missing or cannot be loaded.
     """
 
     def __init__(
@@ -176,14 +206,43 @@ class PoseEstimator:
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
     def infer(self, rgb: np.ndarray, t_s: float):
-        """Raw MediaPipe result for one RGB frame (also used by the benchmark)."""
+        """Raw MediaPipe result for one RGB frame (also used by the benchmark).
+
+        Parameters
+        ----------
+        rgb : ndarray, shape (H, W, 3), uint8
+            The frame, RGB; downscaled to :data:`INFERENCE_MAX_SIDE` first if larger.
+        t_s : float
+            Presentation time, seconds (video mode; sent as strictly increasing milliseconds).
+
+        Returns
+        -------
+        PoseLandmarkerResult
+            MediaPipe's result, landmarks normalised to the image (0..1).
+        """
         image = self._image(rgb)
         if self.mode == "video":
             return self._lm.detect_for_video(image, self._timestamp(t_s))
         return self._lm.detect(image)
 
     def detect(self, rgb: np.ndarray, t_s: float, index: int = 0) -> PoseFrame:
-        """Landmarks of the chosen person in ``rgb`` (H, W, 3 uint8) shown at ``t_s`` seconds."""
+        """Landmarks of the chosen person in ``rgb`` (H, W, 3 uint8) shown at ``t_s`` seconds.
+
+        Parameters
+        ----------
+        rgb : ndarray, shape (H, W, 3), uint8
+            The frame, RGB.
+        t_s : float
+            Presentation time, seconds from the start of the video.
+        index : int
+            Frame index, copied into the result.
+
+        Returns
+        -------
+        PoseFrame
+            Landmarks in pixels of ``rgb`` (world landmarks in metres); ``xy`` None when
+            nobody was found.
+        """
         h, w = rgb.shape[:2]
         pf = to_pose_frame(self.infer(rgb, t_s), index, t_s, w, h)
         if self._counter is None:
@@ -202,7 +261,25 @@ class PoseEstimator:
 
 
 def to_pose_frame(result, index: int, t_s: float, width: int, height: int) -> PoseFrame:
-    """Convert a MediaPipe PoseLandmarkerResult into a :class:`PoseFrame` (pixels, metres)."""
+    """Convert a MediaPipe PoseLandmarkerResult into a :class:`PoseFrame` (pixels, metres).
+
+    Parameters
+    ----------
+    result : PoseLandmarkerResult
+        MediaPipe's result (normalised landmarks).
+    index : int
+        Frame index.
+    t_s : float
+        Presentation time, seconds.
+    width, height : int
+        Frame size, pixels: the normalised landmarks are scaled by it.
+
+    Returns
+    -------
+    PoseFrame
+        The person chosen by :func:`choose_person`; ``xy``/``vis``/``world`` None when
+        nobody was found or the pose has not 33 landmarks. Visibility is clipped to 0..1.
+    """
     people = result.pose_landmarks or []
     if not people:
         return PoseFrame(index=index, t_s=t_s, width=width, height=height, n_people=0)

@@ -49,35 +49,107 @@ class Side:
 
     @staticmethod
     def other(code: str) -> str:
-        """``"L"`` -> ``"R"`` and back."""
+        """``"L"`` -> ``"R"`` and back.
+
+        Parameters
+        ----------
+        code : {"L", "R"}
+            A leg code.
+
+        Returns
+        -------
+        str
+            The other leg's code (anything but ``"L"`` gives ``"L"``).
+        """
         return "R" if code == "L" else "L"
 
     @staticmethod
     def name(code: str) -> str:
-        """``"L"`` -> ``"left"``, ``"R"`` -> ``"right"``."""
+        """``"L"`` -> ``"left"``, ``"R"`` -> ``"right"``.
+
+        Parameters
+        ----------
+        code : {"L", "R"}
+            A leg code.
+
+        Returns
+        -------
+        str
+            ``"left"`` or ``"right"``; KeyError for any other code.
+        """
         return SIDE_NAMES[code]
 
     @staticmethod
     def code(name: str | None) -> str | None:
-        """``"left"``/``"L"``/``"l"`` -> ``"L"`` (and right); anything else None."""
+        """``"left"``/``"L"``/``"l"`` -> ``"L"`` (and right); anything else None.
+
+        Parameters
+        ----------
+        name : str or None
+            A side name or code, any case, surrounding spaces ignored.
+
+        Returns
+        -------
+        str or None
+            ``"L"`` or ``"R"``; None when ``name`` is no side.
+        """
         key = (name or "").strip().lower()
         return {"l": "L", "left": "L", "r": "R", "right": "R"}.get(key)
 
     @staticmethod
     def split(metric: str) -> tuple[str, str | None]:
-        """``knee_drop_L`` -> (``knee_drop``, ``"L"``); an unsided name -> (name, None)."""
+        """``knee_drop_L`` -> (``knee_drop``, ``"L"``); an unsided name -> (name, None).
+
+        Parameters
+        ----------
+        metric : str
+            A measure name, maybe with an ``_L``/``_R`` suffix.
+
+        Returns
+        -------
+        base : str
+            The name without the suffix.
+        code : {"L", "R"} or None
+            The suffix's leg code; None when the name has no suffix.
+        """
         if metric[-2:] in ("_L", "_R"):
             return metric[:-2], metric[-1]
         return metric, None
 
     @staticmethod
     def fill(template: str, code: str) -> str:
-        """Resolve ``{side}``/``{other}`` in a measure name for leg ``code``."""
+        """Resolve ``{side}``/``{other}`` in a measure name for leg ``code``.
+
+        Parameters
+        ----------
+        template : str
+            A measure name that may contain ``{side}`` and ``{other}``.
+        code : {"L", "R"}
+            The leg being worked.
+
+        Returns
+        -------
+        str
+            ``template`` with ``{side}`` -> ``code`` and ``{other}`` -> the other leg's code.
+        """
         return template.replace("{side}", code).replace("{other}", Side.other(code))
 
 
 def split_side(name: str) -> tuple[str, str | None]:
-    """``knee_drop_L`` -> (``knee_drop``, "left"); a name without a side suffix -> (name, None)."""
+    """``knee_drop_L`` -> (``knee_drop``, "left"); a name without a side suffix -> (name, None).
+
+    Parameters
+    ----------
+    name : str
+        A measure name, maybe with an ``_L``/``_R`` suffix.
+
+    Returns
+    -------
+    base : str
+        The name without the suffix.
+    side : {"left", "right"} or None
+        The suffix's side name; None when the name has no suffix.
+    """
     base, code = Side.split(name)
     return base, (SIDE_NAMES[code] if code else None)
 
@@ -98,9 +170,23 @@ VISIBILITY_THRESHOLD = 0.5
 class PoseFrame:
     """One frame's pose: the chosen person's landmarks, or ``None`` when nobody was found.
 
-    ``t_s`` is the frame's presentation time in seconds from the start of the video.
-    ``n_people`` is how many people the model found (the tracked one is the most
-    central and largest).
+    Attributes
+    ----------
+    index : int
+        Frame index.
+    t_s : float
+        The frame's presentation time in seconds from the start of the video.
+    width, height : int
+        Frame size, pixels.
+    xy : ndarray, shape (33, 2), or None
+        Image landmarks, pixels (x right, y down); None when nobody was found.
+    vis : ndarray, shape (33,), or None
+        Landmark visibility, 0..1; None when nobody was found.
+    world : ndarray, shape (33, 3), or None
+        Metric landmarks, metres (origin at the hip midpoint, camera axes).
+    n_people : int
+        How many people the model found (the tracked one is the most central and
+        largest).
     """
 
     index: int

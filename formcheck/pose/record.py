@@ -31,14 +31,40 @@ SCHEMA = "formcheck.landmarks/1"
 
 
 class RecordingPose:
-    """Wraps an estimator (anything with ``detect(rgb, t_s, index)``) and keeps its frames."""
+    """Wraps an estimator (anything with ``detect(rgb, t_s, index)``) and keeps its frames.
+
+    Parameters
+    ----------
+    inner : estimator
+        The wrapped estimator (e.g. :class:`~formcheck.pose.estimator.PoseEstimator`).
+
+    Attributes
+    ----------
+    frames : list of PoseFrame
+        The raw frames returned so far, in call order.
+    """
 
     def __init__(self, inner) -> None:
         self.inner = inner
         self.frames: list[PoseFrame] = []
 
     def detect(self, rgb: np.ndarray, t_s: float, index: int = 0) -> PoseFrame:
-        """Detect with the wrapped estimator and record the raw frame."""
+        """Detect with the wrapped estimator and record the raw frame.
+
+        Parameters
+        ----------
+        rgb : ndarray, shape (H, W, 3), uint8
+            The frame, RGB.
+        t_s : float
+            Presentation time, seconds.
+        index : int
+            Frame index.
+
+        Returns
+        -------
+        PoseFrame
+            The wrapped estimator's frame (also appended to :attr:`frames`).
+        """
         pf = self.inner.detect(rgb, t_s, index)
         self.frames.append(pf)
         return pf
@@ -53,13 +79,34 @@ class ReplayPose:
 
     A frame index that was not recorded raises ``KeyError``: a replay must see the
     same frames as the recording.
+
+    Parameters
+    ----------
+    frames : sequence of PoseFrame
+        The recorded frames (e.g. from :func:`load_frames`).
     """
 
     def __init__(self, frames: Sequence[PoseFrame]) -> None:
         self._by_index = {f.index: f for f in frames}
 
     def detect(self, rgb: np.ndarray | None, t_s: float, index: int = 0) -> PoseFrame:
-        """The recorded frame ``index``, with the time of this call (seconds)."""
+        """The recorded frame ``index``, with the time of this call (seconds).
+
+        Parameters
+        ----------
+        rgb : ndarray or None
+            Ignored.
+        t_s : float
+            Presentation time, seconds; must match the recorded time within 1 microsecond
+            (ValueError otherwise).
+        index : int
+            Frame index; KeyError when it was not recorded.
+
+        Returns
+        -------
+        PoseFrame
+            The recorded frame.
+        """
         f = self._by_index[index]
         if not math.isclose(f.t_s, t_s, abs_tol=1e-6):
             raise ValueError(f"frame {index}: recorded at {f.t_s:.6f} s, replayed at {t_s:.6f} s")
@@ -74,7 +121,20 @@ def save_frames(path: str | Path, frames: Iterable[PoseFrame], **meta: str) -> P
 
     Image landmarks are stored normalised (x / width, y / height) as float32, as
     MediaPipe returns them, so a replay gives back the same pixels bit for bit.
-    ``meta`` (strings) is stored alongside, e.g. the clip's source and licence.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output file; its parent directories are created.
+    frames : iterable of PoseFrame
+        The raw frames.
+    **meta : str
+        Stored alongside, e.g. the clip's source and licence.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     frames = list(frames)
     n = len(frames)
@@ -107,7 +167,18 @@ def save_frames(path: str | Path, frames: Iterable[PoseFrame], **meta: str) -> P
 
 
 def load_frames(path: str | Path) -> list[PoseFrame]:
-    """Read frames written by :func:`save_frames` (pixels and metres as float64)."""
+    """Read frames written by :func:`save_frames` (pixels and metres as float64).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``formcheck.landmarks/1`` ``.npz`` file (ValueError otherwise).
+
+    Returns
+    -------
+    list of PoseFrame
+        The frames; undetected ones have ``xy`` None.
+    """
     with np.load(path, allow_pickle=False) as z:
         if str(z["schema"]) != SCHEMA:
             raise ValueError(f"{path}: not a {SCHEMA} file")
@@ -133,6 +204,17 @@ def load_frames(path: str | Path) -> list[PoseFrame]:
 
 
 def load_meta(path: str | Path) -> dict[str, str]:
-    """The ``meta`` strings stored by :func:`save_frames`."""
+    """The ``meta`` strings stored by :func:`save_frames`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :func:`save_frames`.
+
+    Returns
+    -------
+    dict of str to str
+        Meta key -> value.
+    """
     with np.load(path, allow_pickle=False) as z:
         return {k[5:]: str(z[k]) for k in z.files if k.startswith("meta_")}

@@ -65,7 +65,20 @@ def enabled() -> bool:
 
 
 def swap_group(a: np.ndarray, pairs: tuple[tuple[int, int], ...]) -> np.ndarray:
-    """Copy of landmark array ``a`` (33, ...) with each (left, right) pair exchanged."""
+    """Copy of landmark array ``a`` (33, ...) with each (left, right) pair exchanged.
+
+    Parameters
+    ----------
+    a : ndarray, shape (33, ...)
+        Landmark array (image, world or visibility).
+    pairs : tuple of (int, int)
+        (left index, right index) pairs, e.g. a :data:`GROUPS` entry.
+
+    Returns
+    -------
+    ndarray, shape (33, ...)
+        A new array; ``a`` is unchanged.
+    """
     out = np.array(a, copy=True)
     for li, ri in pairs:
         out[li], out[ri] = a[ri], a[li]
@@ -83,8 +96,19 @@ def side_view_near_side(xy: np.ndarray, world: np.ndarray | None) -> str | None:
 
     Uses the head-hips axis ``H`` (image) and the facing direction ``F`` (nose ahead of
     the ear midpoint, perpendicular to ``H``); the person's left is ``H x F`` and its
-    depth component says whether the left side points toward the camera. None when
-    the cues are weak (front-on view, nose on the axis).
+    depth component says whether the left side points toward the camera.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels (x right, y down).
+    world : ndarray, shape (33, 3), or None
+        World landmarks, metres (not used by the computation).
+
+    Returns
+    -------
+    {"L", "R"} or None
+        The near side; None when the cues are weak (front-on view, nose on the axis).
     """
     hp = 0.5 * (xy[HIP["L"]] + xy[HIP["R"]])
     sh = 0.5 * (xy[SHOULDER["L"]] + xy[SHOULDER["R"]])
@@ -107,12 +131,28 @@ def side_view_near_side(xy: np.ndarray, world: np.ndarray | None) -> str | None:
 class SideStabilizer:
     """Undo MediaPipe's left/right swaps frame by frame (see the module docstring).
 
-    ``ratio``: swap when the swapped cost is below this fraction of the identity cost;
-    ``margin``: and lower by at least this much (torso lengths squared, summed);
-    ``anchor_frames``: consecutive anatomy disagreements before re-anchoring;
-    ``front_gap``: a group whose root pair is farther apart than this across the image
-    (torso lengths) is in a front or back view and never swapped.
-    ``swaps`` counts frames where a group was swapped back, per group.
+    Call it with each raw :class:`PoseFrame`; it returns the frame with swapped groups
+    exchanged back.
+
+    Attributes
+    ----------
+    ratio : float
+        Swap when the swapped cost is below this fraction of the identity cost.
+    margin : float
+        And lower by at least this much (torso lengths squared, summed).
+    world_weight : float
+        Metres -> cost units for world landmarks (about 1 / torso length squared).
+    anchor_frames : int
+        Consecutive anatomy disagreements before re-anchoring.
+    max_gap_s : float
+        Seconds without a detection after which the reference is reset.
+    front_gap : float
+        A group whose root pair is farther apart than this across the image (torso
+        lengths) is in a front or back view and never swapped.
+    active : bool
+        False: frames pass unchanged (default from ``FORMCHECK_SIDES``).
+    swaps : dict of str to int
+        Frames where a group was swapped back, per group.
     """
 
     ratio: float = 0.45

@@ -28,10 +28,20 @@ def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray:
 class OneEuroFilter:
     """Stateful One-Euro filter: call it with ``(t_s, x)`` frame after frame.
 
-    Example:
-        >>> f = OneEuroFilter(min_cutoff=1.0, beta=0.0)
-        >>> [round(float(f(t / 30, np.array(1.0))), 3) for t in range(3)]
-        [1.0, 1.0, 1.0]
+    Parameters
+    ----------
+    min_cutoff : float
+        Minimum cut-off frequency, Hz (> 0).
+    beta : float
+        Speed coefficient, 1/(units of the signal) (>= 0).
+    d_cutoff : float
+        Cut-off for the derivative, Hz (> 0).
+
+    Examples
+    --------
+    >>> f = OneEuroFilter(min_cutoff=1.0, beta=0.0)
+    >>> [round(float(f(t / 30, np.array(1.0))), 3) for t in range(3)]
+    [1.0, 1.0, 1.0]
     """
 
     def __init__(self, min_cutoff: float = 1.0, beta: float = 10.0, d_cutoff: float = 1.0):
@@ -79,6 +89,15 @@ class PoseSmoother:
     Image coordinates are filtered in units of the image diagonal so the same
     parameters work at any resolution. A frame with nobody in it resets the filter.
     Landmarks below visibility 0.5 are filtered too (their visibility is kept).
+
+    Attributes
+    ----------
+    min_cutoff : float
+        Minimum cut-off frequency, Hz.
+    beta : float
+        Speed coefficient, 1/(units of the signal): image diagonals, or metres (world).
+    d_cutoff : float
+        Cut-off for the derivative, Hz.
     """
 
     min_cutoff: float = 1.0
