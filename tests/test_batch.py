@@ -288,7 +288,7 @@ def test_ray_on_a_local_two_cpu_cluster_counts_what_the_pool_counts(pooled, vide
 def test_history_imports_a_batch_folder_once(pooled, tmp_path):
     from formcheck.app.batch_import import import_batch
     from formcheck.app.store import Store, StoreError
-    from formcheck.app.summary import summarize
+    from formcheck.outputs.set_summary import summarize
 
     out, _ = pooled
     store = Store(tmp_path / "h.sqlite3")

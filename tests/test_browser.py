@@ -80,8 +80,8 @@ def _select(page, label: str, option: str) -> None:
 
 
 def test_upload_shows_results_matching_analyze(env) -> None:
-    from formcheck.app.summary import summarize
     from formcheck.exercises import get_exercise
+    from formcheck.outputs.set_summary import summarize
     from formcheck.session import analyze_video
 
     clip, ex_id = _upload_clip()

@@ -13,10 +13,10 @@ import json
 import numpy as np
 import pytest
 
-from formcheck.app.summary import SideSummary, summarize
 from formcheck.app.views import depth_text
 from formcheck.exercises import get_exercise
 from formcheck.measure.derived import ANKLE, KNEE, pose_baseline, shank_ratio
+from formcheck.outputs.set_summary import SideSummary, summarize
 from formcheck.outputs.summary import summary_lines
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.session import analyze_video
