@@ -16,7 +16,13 @@ THREADS_ENV = "FORMCHECK_THREADS"
 
 
 def codec_threads() -> int:
-    """Threads for one decoder or encoder (``$FORMCHECK_THREADS``; 0 = FFmpeg decides)."""
+    """Threads for one decoder or encoder (``$FORMCHECK_THREADS``; 0 = FFmpeg decides).
+
+    Returns
+    -------
+    int
+        The variable's value, at least 0; 0 when it is unset or not an integer.
+    """
     try:
         return max(0, int(os.environ.get(THREADS_ENV, "0") or 0))
     except ValueError:

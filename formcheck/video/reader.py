@@ -22,7 +22,27 @@ from formcheck.video.truncation import cut_message, cut_short
 
 @dataclass(frozen=True)
 class VideoInfo:
-    """Facts about a video file. Sizes are in display orientation (after rotation)."""
+    """Facts about a video file. Sizes are in display orientation (after rotation).
+
+    Attributes
+    ----------
+    path : str
+        The file's path.
+    width, height : int
+        Frame size, pixels, in display orientation.
+    fps : float
+        Average frame rate, frames per second (0 when unknown).
+    duration_s : float
+        Duration, seconds.
+    n_frames : int or None
+        From the container; may be an estimate, or None when unknown.
+    rotation : int
+        Degrees, as stored in the file's display matrix.
+    codec : str
+        The video codec's name.
+    truncated : bool
+        The file's own structure says it was cut short.
+    """
 
     path: str
     width: int
@@ -35,7 +55,14 @@ class VideoInfo:
     truncated: bool = False  # the file's own structure says it was cut short
 
     def to_dict(self) -> dict:
-        """JSON-able dict."""
+        """JSON-able dict.
+
+        Returns
+        -------
+        dict
+            The fields except ``truncated``; ``path`` is the file name only, ``fps`` and
+            ``duration_s`` rounded to 3 decimals.
+        """
         return {
             "path": os.path.basename(self.path),
             "width": self.width,
@@ -50,7 +77,17 @@ class VideoInfo:
 
 @dataclass(frozen=True)
 class Frame:
-    """One decoded frame: RGB pixels in display orientation and its time in seconds."""
+    """One decoded frame: RGB pixels in display orientation and its time in seconds.
+
+    Attributes
+    ----------
+    index : int
+        Frame number, from 0.
+    t_s : float
+        Presentation time, seconds from the first frame.
+    rgb : ndarray, shape (H, W, 3), uint8
+        The pixels, RGB, display orientation.
+    """
 
     index: int
     t_s: float
@@ -117,7 +154,24 @@ def _rotation_of(stream: av.video.VideoStream) -> int:
 
 
 def probe(path: str | os.PathLike) -> VideoInfo:
-    """Read a video's facts without decoding it whole (decodes the first frame)."""
+    """Read a video's facts without decoding it whole (decodes the first frame).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The video file.
+
+    Returns
+    -------
+    VideoInfo
+        Its facts.
+
+    Raises
+    ------
+    VideoError
+        The file is missing, empty, not a video, has no (decodable) frames or was cut
+        short before its first frame.
+    """
     name = Path(path).name
     with _open(path) as c:
         s = _video_stream(c, name)
@@ -163,10 +217,28 @@ def _rotate(rgb: np.ndarray, rotation: int) -> np.ndarray:
 class FrameReader:
     """Iterator over a video's frames in display orientation, with their times in seconds.
 
-    ``max_side`` downsizes frames whose longer side is larger (keeps aspect).
     A file cut short or damaged part-way ends the iteration quietly after the
     last good frame; then :attr:`stopped_early` is True and :attr:`problem`
     says why. A file that decodes no frame at all raises :class:`VideoError`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The video file.
+    max_side : int, optional
+        Downsizes frames whose longer side is larger (keeps aspect; even sizes);
+        None: full size.
+
+    Attributes
+    ----------
+    frames : int
+        Frames yielded so far.
+    last_t_s : float
+        Time of the last frame yielded, seconds.
+    stopped_early : bool
+        The file ended early (cut short or damaged).
+    problem : str or None
+        Why it stopped early (``"cut short"`` or ``"damaged (...)"``); None otherwise.
     """
 
     def __init__(self, path: str | os.PathLike, max_side: int | None = None):
@@ -245,5 +317,17 @@ def iter_frames(path: str | os.PathLike, max_side: int | None = None) -> FrameRe
     """Frames of ``path`` in display orientation, with their times in seconds.
 
     See :class:`FrameReader` (``stopped_early`` tells whether the file ended early).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The video file.
+    max_side : int, optional
+        Downsizes frames whose longer side is larger (keeps aspect).
+
+    Returns
+    -------
+    FrameReader
+        Iterator of :class:`Frame`.
     """
     return FrameReader(path, max_side=max_side)

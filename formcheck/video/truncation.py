@@ -75,7 +75,20 @@ def _mkv_cut_short(f, size: int) -> bool | None:
 def cut_short(path: str | os.PathLike) -> tuple[bool, bool]:
     """``(cut_short, has_index)`` from the file's structure (MP4/MOV boxes, Matroska sizes).
 
-    Only reads box headers. Formats it does not know give ``(False, True)``.
+    Only reads box headers.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    cut_short : bool
+        A box or the Matroska Segment runs past the end of the file.
+    has_index : bool
+        An MP4/MOV file has a ``moov`` box (always True for other formats).
+        Formats it does not know, and unreadable files, give ``(False, True)``.
     """
     try:
         size = os.path.getsize(path)
@@ -89,7 +102,20 @@ def cut_short(path: str | os.PathLike) -> tuple[bool, bool]:
 
 
 def cut_message(name: str, has_index: bool) -> str:
-    """The error message for ``name`` cut short, with (``has_index``) or without its index."""
+    """The error message for ``name`` cut short, with (``has_index``) or without its index.
+
+    Parameters
+    ----------
+    name : str
+        The file name shown in the message.
+    has_index : bool
+        Whether the file has its index (see :func:`cut_short`).
+
+    Returns
+    -------
+    str
+        What happened and what to do.
+    """
     if not has_index:
         return (f"{name}: the file was cut short before its index was written (an unfinished "
                 "recording or an interrupted copy), so no frame can be read; "

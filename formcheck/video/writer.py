@@ -27,6 +27,20 @@ class VideoWriter:
     Frames go to a temporary file next to ``path``; :meth:`close` renames it into
     place, so a crash or a full disk never leaves a partial file under the final name.
     Use as a context manager; on an exception the temporary file is removed.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output file.
+    width, height : int
+        Frame size, pixels; rounded down to even numbers (larger frames are cropped).
+    fps : float
+        Nominal frame rate, frames per second; frame times come from :meth:`write`.
+
+    Attributes
+    ----------
+    frames : int
+        Frames written so far.
     """
 
     def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float = 30.0):
@@ -53,7 +67,20 @@ class VideoWriter:
         self.frames = 0
 
     def write(self, rgb: np.ndarray, t_s: float) -> None:
-        """Encode one RGB frame shown at ``t_s`` seconds."""
+        """Encode one RGB frame shown at ``t_s`` seconds.
+
+        Parameters
+        ----------
+        rgb : ndarray, shape (H, W, 3), uint8
+            The frame, RGB; cropped to the writer's size.
+        t_s : float
+            Presentation time, seconds (stored in milliseconds, kept strictly increasing).
+
+        Raises
+        ------
+        VideoError
+            The file cannot be written (e.g. the disk is full).
+        """
         if rgb.shape[0] != self.height or rgb.shape[1] != self.width:
             rgb = rgb[: self.height, : self.width]
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
