@@ -30,9 +30,21 @@ MIN_TILT_FRAMES = 10
 
 
 def body_lean(pose: PoseFrame | None) -> float:
-    """Signed angle (deg) of the line from the ankles' midpoint to the shoulders' midpoint
-    from the image's vertical; positive leans toward the image's right. NaN unless all
-    four landmarks are seen."""
+    """Signed lean of the ankles-to-shoulders line from the image's vertical.
+
+    The line runs from the ankles' midpoint to the shoulders' midpoint.
+
+    Parameters
+    ----------
+    pose : PoseFrame or None
+        One frame's pose (image landmarks, pixels).
+
+    Returns
+    -------
+    float
+        Degrees; positive leans toward the image's right. NaN unless all four landmarks
+        are seen, and when the shoulders are not above the ankles (not standing).
+    """
     if pose is None or pose.xy is None or pose.vis is None:
         return math.nan
     xy, vis = np.asarray(pose.xy, float), np.asarray(pose.vis, float)
@@ -49,12 +61,31 @@ def body_lean(pose: PoseFrame | None) -> float:
 
 @dataclass
 class CameraCheck:
-    """Collects the lean of a straight standing body; see the module docstring."""
+    """Collects the lean of a straight standing body; see the module docstring.
+
+    Attributes
+    ----------
+    leans : list of float
+        :func:`body_lean` of each straight standing frame so far, degrees.
+    """
 
     leans: list[float] = field(default_factory=list)
 
     def add(self, pose: PoseFrame | None, position: str, values: dict[str, float]) -> None:
-        """Include one frame (its body position label and metrics)."""
+        """Include one frame (its body position label and metrics).
+
+        Only frames with ``position == "standing"`` and both seen knees bent less than
+        :data:`STRAIGHT_KNEE_DEG` count.
+
+        Parameters
+        ----------
+        pose : PoseFrame or None
+            The frame's pose.
+        position : str
+            The frame's body position label (e.g. ``"standing"``).
+        values : dict of str to float
+            The frame's metrics (``knee_flexion_L``/``_R`` in degrees; NaN = not seen).
+        """
         if position != "standing":
             return
         knees = [values.get(f"knee_flexion_{s}", math.nan) for s in ("L", "R")]
@@ -67,13 +98,32 @@ class CameraCheck:
 
     @property
     def tilt_deg(self) -> float | None:
-        """Median lean of the straight standing frames (deg), None with too few."""
+        """Median lean of the straight standing frames (deg), None with too few.
+
+        Returns
+        -------
+        float or None
+            Degrees, positive toward the image's right; None with fewer than
+            :data:`MIN_TILT_FRAMES` frames.
+        """
         if len(self.leans) < MIN_TILT_FRAMES:
             return None
         return float(statistics.median(self.leans))
 
     def notes(self, views: dict[str, float]) -> list[str]:
-        """Notes for the user, from this check and the share of each view (0-1)."""
+        """Notes for the user, from this check and the share of each view (0-1).
+
+        Parameters
+        ----------
+        views : dict of str to float
+            Share of frames per camera view, 0..1 (``"other"``: between front-on and side-on).
+
+        Returns
+        -------
+        list of str
+            A note for a borderline view (share >= :data:`BORDERLINE_SHARE`) and one for a
+            tilted camera (``|tilt| >= TILT_MIN_DEG``); empty when neither.
+        """
         out = []
         other = views.get("other", 0.0)
         if other >= BORDERLINE_SHARE:

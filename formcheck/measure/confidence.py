@@ -30,13 +30,37 @@ def base_metrics(name: str) -> list[str]:
     The registry's ``measured_from`` (:mod:`formcheck.measure.registry`): derived values
     with none (squat depth, the hinge's depth, knee path and lift, foot placement) are 2D
     landmark positions with no view-dependent bias, and carry no flag.
+
+    Parameters
+    ----------
+    name : str
+        A metric name, maybe with a side suffix (``twist_for_R``).
+
+    Returns
+    -------
+    list of str
+        Catalogue metric names (with their side); [] for an unknown name or one with
+        no sources.
     """
     m, side = find(name)
     return [] if m is None else m.sources(side)
 
 
 def is_reliable(reliable: Mapping[str, bool], name: str) -> bool | None:
-    """Whether ``name`` can be trusted in a frame with these flags; None when unflagged."""
+    """Whether ``name`` can be trusted in a frame with these flags; None when unflagged.
+
+    Parameters
+    ----------
+    reliable : mapping of str to bool
+        The frame's ``reliable`` flags per catalogue metric (a missing one counts False).
+    name : str
+        A metric name (catalogue or derived).
+
+    Returns
+    -------
+    bool or None
+        True when all of :func:`base_metrics` are reliable; None when it has none.
+    """
     bases = base_metrics(name)
     if not bases:
         return None
@@ -44,7 +68,18 @@ def is_reliable(reliable: Mapping[str, bool], name: str) -> bool | None:
 
 
 def metric_label(name: str) -> str:
-    """Readable name: ``knee_drop_L`` -> ``knee drop (left)``."""
+    """Readable name: ``knee_drop_L`` -> ``knee drop (left)``.
+
+    Parameters
+    ----------
+    name : str
+        A metric name.
+
+    Returns
+    -------
+    str
+        Underscores as spaces, the side in brackets.
+    """
     base, side = split_side(name)
     return base.replace("_", " ") + (f" ({side})" if side else "")
 
@@ -55,11 +90,27 @@ def not_measurable(
     detected_frames: int,
     views: Mapping[str, float] | None = None,
 ) -> list[dict]:
-    """Entries ``{metric, reliable_share, best_view, message}`` for each used catalogue
-    metric reliable in under :data:`MIN_RELIABLE_SHARE` of ``detected_frames``.
+    """Entries for each used catalogue metric reliable in too few frames.
 
-    ``metrics_summary`` is the report's ``metrics`` block (``reliable_frames`` per
-    metric); ``views`` the share of frames per camera view, to name the one needed.
+    An entry is written for each metric in ``used`` reliable in under
+    :data:`MIN_RELIABLE_SHARE` of ``detected_frames``.
+
+    Parameters
+    ----------
+    used : iterable of str
+        Catalogue metrics the exercise uses (names not in the catalogue are skipped).
+    metrics_summary : mapping of str to mapping
+        The report's ``metrics`` block (``reliable_frames`` per metric).
+    detected_frames : int
+        Frames with a person in view.
+    views : mapping of str to float, optional
+        The share of frames per camera view, to name the one needed.
+
+    Returns
+    -------
+    list of dict
+        ``{metric, reliable_share, best_view, message}`` each (``reliable_share`` 0..1,
+        rounded to 3 decimals); [] when ``detected_frames`` is 0.
     """
     if detected_frames <= 0:
         return []
@@ -86,7 +137,19 @@ def not_measurable(
 
 
 def worked_sides(result: dict | None) -> tuple[str, ...]:
-    """Leg codes ("L", "R") the person worked in a result; both when unknown or none."""
+    """Leg codes ("L", "R") the person worked in a result; both when unknown or none.
+
+    Parameters
+    ----------
+    result : dict or None
+        An exercise result (its ``per_side`` block: a side counts as worked with a
+        positive ``count``, ``circles``, ``timed_s`` or ``total_hold_s``).
+
+    Returns
+    -------
+    tuple of str
+        The worked sides' codes; ``("L", "R")`` when none or unknown.
+    """
     per = (result or {}).get("per_side") or {}
     done = tuple(SIDE_CODES[k] for k, d in per.items() if k in SIDE_CODES and _did_work(d))
     return done or ("L", "R")
@@ -98,7 +161,20 @@ def _did_work(d: dict) -> bool:
 
 
 def used_metrics(exercise, sides: Iterable[str] = ("L", "R")) -> list[str]:
-    """Catalogue metrics an exercise definition reads (primary and form rules), per side."""
+    """Catalogue metrics an exercise definition reads (primary and form rules), per side.
+
+    Parameters
+    ----------
+    exercise : ExerciseDef or None
+        The exercise definition (``{side}``/``{other}`` templates are filled per side).
+    sides : iterable of {"L", "R"}
+        The legs to resolve the templates for.
+
+    Returns
+    -------
+    list of str
+        Catalogue metric names, first appearance order, no duplicates; [] for None.
+    """
     if exercise is None:
         return []
     names = [exercise.primary_metric, *(r.metric for r in exercise.rules)]
@@ -113,11 +189,22 @@ def used_metrics(exercise, sides: Iterable[str] = ("L", "R")) -> list[str]:
 
 
 def mark_depths(result: dict | None, exercise, unmeasurable: list[dict]) -> None:
-    """Set ``per_side[side]["depth_reliable"]`` in an exercise result (in place): False
-    where the primary metric of that side is in ``unmeasurable`` (then the CLI and the
-    app print :data:`NOT_MEASURABLE` instead of its best / average depth). Only the
+    """Set ``per_side[side]["depth_reliable"]`` in an exercise result (in place).
+
+    False where the primary metric of that side is in ``unmeasurable`` (then the CLI and
+    the app print :data:`NOT_MEASURABLE` instead of its best / average depth). Only the
     sides the person worked (:func:`worked_sides`) are marked: a side with nothing done
-    has no depth to doubt."""
+    has no depth to doubt.
+
+    Parameters
+    ----------
+    result : dict or None
+        An exercise result, changed in place (nothing happens for None).
+    exercise : ExerciseDef or None
+        Its definition (nothing happens for None).
+    unmeasurable : list of dict
+        Entries from :func:`not_measurable`.
+    """
     if not result or exercise is None:
         return
     bad = {u["metric"] for u in unmeasurable}
