@@ -48,7 +48,18 @@ def _masked(value: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 
 def angle_at(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Angle ABC at vertex ``b`` in degrees (0..180), for 2D or 3D points ``(..., D)``."""
+    """Angle ABC at vertex ``b`` in degrees (0..180), for 2D or 3D points ``(..., D)``.
+
+    Parameters
+    ----------
+    a, b, c : ndarray, shape (..., D)
+        The points; ``b`` is the vertex.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees, 0..180; NaN where a point coincides with ``b`` or is NaN.
+    """
     u = a - b
     v = c - b
     nu = np.linalg.norm(u, axis=-1)
@@ -61,7 +72,15 @@ def angle_at(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
 def signed_angle_2d(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Signed angle from 2D vector ``u`` to ``v`` in degrees (-180..180], image axes.
 
-    Positive is clockwise on screen (image y points down).
+    Parameters
+    ----------
+    u, v : ndarray, shape (..., 2)
+        Vectors in image axes (x right, y down).
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees, -180..180; positive is clockwise on screen (image y points down).
     """
     cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
     dot = np.sum(u * v, axis=-1)
@@ -75,14 +94,44 @@ def _medial_sign(xy: np.ndarray, side: str) -> np.ndarray:
 
 
 def knee_flexion(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
-    """Knee flexion: 180 minus the image angle hip-knee-ankle (0 = straight leg)."""
+    """Knee flexion: 180 minus the image angle hip-knee-ankle (0 = straight leg).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    side : {"L", "R"}
+        The person's anatomical side.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees, 0 = straight leg; NaN where a landmark is not visible.
+    """
     h, k, a = HIP[side], KNEE[side], ANKLE[side]
     val = 180.0 - angle_at(xy[..., h, :], xy[..., k, :], xy[..., a, :])
     return _masked(val, _mask(vis, (h, k, a)))
 
 
 def hip_flexion(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
-    """Hip flexion: 180 minus the image angle shoulder-hip-knee (0 = trunk and thigh in line)."""
+    """Hip flexion: 180 minus the image angle shoulder-hip-knee (0 = trunk and thigh in line).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    side : {"L", "R"}
+        The person's anatomical side.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees, 0 = trunk and thigh in line; NaN where a landmark is not visible.
+    """
     s, h, k = SHOULDER[side], HIP[side], KNEE[side]
     val = 180.0 - angle_at(xy[..., s, :], xy[..., h, :], xy[..., k, :])
     return _masked(val, _mask(vis, (s, h, k)))
@@ -91,9 +140,23 @@ def hip_flexion(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
 def knee_valgus(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
     """Frontal-plane projection angle (FPPA) of the knee, front view.
 
-    The deviation of the shank (knee->ankle) from the line of the thigh
-    (hip->knee), in degrees; positive when the knee falls toward the body's
-    midline (valgus), negative when it bows outward (varus).
+    The deviation of the shank (knee->ankle) from the line of the thigh (hip->knee).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    side : {"L", "R"}
+        The person's anatomical side.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees; positive when the knee falls toward the body's midline (valgus), negative
+        when it bows outward (varus). NaN where a landmark (or the other hip) is not
+        visible.
     """
     h, k, a = HIP[side], KNEE[side], ANKLE[side]
     hip, knee, ankle = xy[..., h, :], xy[..., k, :], xy[..., a, :]
@@ -112,8 +175,21 @@ def knee_valgus(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
 def knee_drop(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
     """Shank tilt from vertical: angle of the ankle->knee vector from image-up.
 
-    0 = shank upright, 90 = knee level with the ankle (on the floor). Positive
-    when the knee leans toward the body's midline, negative when it drops outward.
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    side : {"L", "R"}
+        The person's anatomical side.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees; 0 = shank upright, 90 = knee level with the ankle (on the floor).
+        Positive when the knee leans toward the body's midline, negative when it drops
+        outward. NaN where the knee, ankle or either hip is not visible.
     """
     k, a = KNEE[side], ANKLE[side]
     d = xy[..., k, :] - xy[..., a, :]
@@ -124,7 +200,20 @@ def knee_drop(xy: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
 
 
 def knee_ankle_ratio(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
-    """Distance between the knees divided by distance between the ankles (image plane)."""
+    """Distance between the knees divided by distance between the ankles (image plane).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Ratio (no unit); NaN where a landmark is not visible or the ankles coincide.
+    """
     kl, kr, al, ar = KNEE["L"], KNEE["R"], ANKLE["L"], ANKLE["R"]
     dk = np.linalg.norm(xy[..., kl, :] - xy[..., kr, :], axis=-1)
     da = np.linalg.norm(xy[..., al, :] - xy[..., ar, :], axis=-1)
@@ -141,7 +230,18 @@ def _mid(p: np.ndarray, a: int, b: int) -> np.ndarray:
 def trunk_inclination(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Angle of the hip-midpoint->shoulder-midpoint vector from image vertical (0..180).
 
-    0 = upright trunk, 90 = horizontal (e.g. a deep hip hinge seen from the side).
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees; 0 = upright trunk, 90 = horizontal (e.g. a deep hip hinge seen from the
+        side). NaN where a shoulder or hip is not visible.
     """
     sh = _mid(xy, SHOULDER["L"], SHOULDER["R"])
     hp = _mid(xy, HIP["L"], HIP["R"])
@@ -153,9 +253,19 @@ def trunk_inclination(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
 def line_yaw(world: np.ndarray, left: int, right: int) -> np.ndarray:
     """Yaw of the right->left line about the vertical axis, degrees (-180..180].
 
-    0 when the line is parallel to the image x axis with the person facing the
-    camera; positive when the person's left end is farther from the camera
-    (the body turned toward its own left).
+    Parameters
+    ----------
+    world : ndarray, shape (..., 33, 3)
+        World landmarks, metres.
+    left, right : int
+        Landmark indices of the line's left and right ends.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees, -180..180. 0 when the line is parallel to the image x axis with the
+        person facing the camera; positive when the person's left end is farther from
+        the camera (the body turned toward its own left). No visibility mask.
     """
     d = world[..., left, :] - world[..., right, :]
     return np.degrees(np.arctan2(d[..., 2], d[..., 0]))
@@ -168,9 +278,20 @@ def _wrap(deg: np.ndarray) -> np.ndarray:
 def trunk_twist(world: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Trunk twist: yaw of the shoulder line minus yaw of the hip line (world landmarks).
 
-    Degrees, positive when the upper body is turned toward the person's left
-    relative to the pelvis. 3D estimate (world landmarks): see the report's
-    reliability notes.
+    3D estimate (world landmarks): see the report's reliability notes.
+
+    Parameters
+    ----------
+    world : ndarray, shape (..., 33, 3)
+        World landmarks, metres (x image right, y image down, z away from the camera).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees, -180..180, positive when the upper body is turned toward the person's
+        left relative to the pelvis. NaN where a shoulder or hip is not visible.
     """
     sh = line_yaw(world, SHOULDER["L"], SHOULDER["R"])
     hp = line_yaw(world, HIP["L"], HIP["R"])
@@ -180,8 +301,21 @@ def trunk_twist(world: np.ndarray, vis: np.ndarray) -> np.ndarray:
 def pelvis_yaw(world: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Yaw of the hip line relative to the camera (0 = pelvis square to the camera).
 
-    Degrees, positive when turned toward the person's left. Pelvis *rotation*
-    during a set is this value minus its value at the start of the set.
+    Pelvis *rotation* during a set is this value minus its value at the start of the
+    set.
+
+    Parameters
+    ----------
+    world : ndarray, shape (..., 33, 3)
+        World landmarks, metres (x image right, y image down, z away from the camera).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees, -180..180, positive when turned toward the person's left. NaN where a hip
+        is not visible.
     """
     return _masked(_wrap(line_yaw(world, HIP["L"], HIP["R"])), _mask(vis, (HIP["L"], HIP["R"])))
 
@@ -189,9 +323,23 @@ def pelvis_yaw(world: np.ndarray, vis: np.ndarray) -> np.ndarray:
 def foot_turnout(world: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
     """Foot turn-out: angle of heel->toe from the person's forward direction, degrees.
 
-    Measured about the vertical axis in world landmarks. Forward is
-    perpendicular to the hip line, toward the front of the body. Positive when
-    the toes point away from the midline (turned out), negative when turned in.
+    Measured about the vertical axis in world landmarks. Forward is perpendicular to
+    the hip line, toward the front of the body.
+
+    Parameters
+    ----------
+    world : ndarray, shape (..., 33, 3)
+        World landmarks, metres (x image right, y image down, z away from the camera).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    side : {"L", "R"}
+        The person's anatomical side.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Degrees; positive when the toes point away from the midline (turned out),
+        negative when turned in. NaN where a hip, the heel or the toe is not visible.
     """
     hl, hr, he, to = HIP["L"], HIP["R"], HEEL[side], FOOT[side]
     h = world[..., hl, :] - world[..., hr, :]
@@ -209,7 +357,20 @@ def foot_turnout(world: np.ndarray, vis: np.ndarray, side: str) -> np.ndarray:
 
 
 def torso_length(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
-    """Image distance from hip midpoint to shoulder midpoint, pixels."""
+    """Image distance from hip midpoint to shoulder midpoint, pixels.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Pixels; NaN where a shoulder or hip is not visible.
+    """
     d = _mid(xy, SHOULDER["L"], SHOULDER["R"]) - _mid(xy, HIP["L"], HIP["R"])
     val = np.linalg.norm(d, axis=-1)
     return _masked(val, _mask(vis, (SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"])))
@@ -218,7 +379,22 @@ def torso_length(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
 def knee_relative(xy: np.ndarray, vis: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
     """Knee position relative to its hip in torso lengths: ``(dx, dy)``, image axes.
 
-    Used for the knee path in circles (quadruped). dy is positive downward.
+    Used for the knee path in circles (quadruped).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    side : {"L", "R"}
+        The person's anatomical side.
+
+    Returns
+    -------
+    dx, dy : ndarray, shape (...)
+        Torso lengths (:func:`torso_length`); dy is positive downward. NaN where the knee,
+        the hip or the torso is not visible.
     """
     scale = torso_length(xy, vis)
     d = xy[..., KNEE[side], :] - xy[..., HIP[side], :]
@@ -231,6 +407,18 @@ def pelvis_position(xy: np.ndarray, vis: np.ndarray) -> tuple[np.ndarray, np.nda
     """Hip midpoint in torso lengths from the image origin: ``(x, y)``.
 
     Only differences over time are meaningful (pelvis circling, ball massage).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    x, y : ndarray, shape (...)
+        Torso lengths (y down); NaN where a hip or the torso is not visible.
     """
     scale = torso_length(xy, vis)
     m = _mid(xy, HIP["L"], HIP["R"])
@@ -246,7 +434,18 @@ POSITIONS = ("standing", "seated", "lying", "quadruped", "unknown")
 def body_width_ratio(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
     """Larger of shoulder width and hip width (image) divided by torso length.
 
-    About 0.6-1.0 facing the camera, under about 0.3 side-on.
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Ratio: about 0.6-1.0 facing the camera, under about 0.3 side-on. NaN where a
+        shoulder or hip is not visible.
     """
     sw = np.linalg.norm(xy[..., SHOULDER["L"], :] - xy[..., SHOULDER["R"], :], axis=-1)
     hw = np.linalg.norm(xy[..., HIP["L"], :] - xy[..., HIP["R"], :], axis=-1)
@@ -265,6 +464,20 @@ def estimate_view(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None = No
     Uses the image width of shoulders/hips against torso length; where that is
     ambiguous (0.3-0.45) the world-landmark yaw of the hip line decides.
     ``"front"`` includes a camera at the feet looking along a lying body.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    world : ndarray, shape (..., 33, 3), optional
+        World landmarks, metres; decides the ambiguous frames.
+
+    Returns
+    -------
+    ndarray of str (object), shape (...)
+        One of :data:`VIEWS` per frame; ``"other"`` where the torso is not visible.
     """
     r = body_width_ratio(xy, vis)
     view = np.full(r.shape, "other", dtype=object)
@@ -289,6 +502,18 @@ def estimate_position(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
 
     Heuristic on image geometry in torso lengths: trunk inclination, how far
     the ankles and knees are below the hips, and where the wrists are.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray of str (object), shape (...)
+        One of :data:`POSITIONS` per frame; ``"unknown"`` where the torso is not visible.
     """
     tl = torso_length(xy, vis)
     incl = trunk_inclination(xy, vis)
@@ -328,12 +553,27 @@ TALL_KNEE_BELOW = 0.45
 
 
 def standing_tall(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
-    """True per frame where a body :func:`estimate_position` calls "standing" has the
-    shape of one standing upright (see :data:`TALL_TORSO_HIPS`); the caller checks the
-    position label.
+    """Where a body called "standing" has the shape of one standing upright.
+
+    The shape is checked against :data:`TALL_TORSO_HIPS`; the caller checks the
+    position label (:func:`estimate_position`).
 
     Used to refuse exercises done lying on the back, whose end-on camera makes
     :func:`estimate_position` read "standing" too.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+
+    Returns
+    -------
+    ndarray of bool, shape (...)
+        True where the torso is at least :data:`TALL_TORSO_HIPS` hip widths long and the
+        knees at least :data:`TALL_KNEE_BELOW` torso lengths below the hips; False where
+        these are not measurable.
     """
     tl = torso_length(xy, vis)
     hip_y = 0.5 * (xy[..., HIP["L"], 1] + xy[..., HIP["R"], 1])
