@@ -42,7 +42,20 @@ def knee_path(pose: PoseFrame | None, side: str) -> tuple[float, float]:
     """Knee position relative to the hip midpoint in torso lengths ``(x, y)``, y down.
 
     Like ``knee_rel_x/y`` but accepting a knee seen with visibility 0.3 (the far
-    leg side-on), for circle counting. NaN when not seen.
+    leg side-on), for circle counting.
+
+    Parameters
+    ----------
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    x, y : float
+        Torso lengths, image axes (y down). NaN when not seen (knee, hips or shoulders
+        under visibility :data:`PATH_VISIBILITY`, or no torso).
     """
     if pose is None or pose.xy is None or pose.vis is None:
         return _NAN, _NAN
@@ -59,12 +72,46 @@ def knee_path(pose: PoseFrame | None, side: str) -> tuple[float, float]:
 
 
 def knee_path_x(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
-    """:func:`knee_path`'s x, or ``knee_rel_x`` when there are no landmarks (torso lengths)."""
+    """:func:`knee_path`'s x, or ``knee_rel_x`` when there are no landmarks (torso lengths).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    p : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Torso lengths; NaN when not seen.
+    """
     return knee_path(p, side)[0] if p is not None else value(v, f"knee_rel_x_{side}")
 
 
 def knee_path_y(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
-    """:func:`knee_path`'s y, or ``knee_rel_y`` when there are no landmarks (torso lengths)."""
+    """:func:`knee_path`'s y, or ``knee_rel_y`` when there are no landmarks (torso lengths).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    p : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Torso lengths, + = down; NaN when not seen.
+    """
     return knee_path(p, side)[1] if p is not None else value(v, f"knee_rel_y_{side}")
 
 
@@ -74,6 +121,22 @@ def knee_lift(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
     Compared with its own rest height: side-on, the far knee sits higher in the
     image than the near one (perspective). Without a baseline, compared with the
     other knee.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    p : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Torso lengths, + = lifted; NaN when not measurable.
     """
     ref = value(b, f"knee_path_y_{side}")
     if math.isnan(ref):
@@ -86,8 +149,20 @@ def knee_lift(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
 def foot_back(pose: PoseFrame | None, side: str) -> float:
     """How far ``side``'s ankle is behind the other ankle, torso lengths (side view).
 
-    Forward is where the toes point (mean heel->toe x of both feet). NaN when the
-    feet, hips or shoulders are not visible.
+    Forward is where the toes point (mean heel->toe x of both feet).
+
+    Parameters
+    ----------
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Torso lengths, + = behind. NaN when the feet, hips or shoulders are not visible
+        (or the feet point nowhere along x).
     """
     if pose is None or pose.xy is None or pose.vis is None:
         return _NAN
@@ -125,6 +200,22 @@ def knee_drop_planted(v: Values, b: Values, pose: PoseFrame | None, side: str) -
     drags a hidden ankle under a dropped knee (seated internal rotation reads
     the tilt backwards), while the foot really stays put. Without landmarks or
     a baseline this is the measured ``knee_drop``.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Degrees; 0 = shank upright, + = knee toward the midline.
     """
     ax, ay = value(b, f"ankle_x_{side}"), value(b, f"ankle_y_{side}")
     xy = seen_xy(pose, [KNEE[side], HIP["L"], HIP["R"]])
@@ -144,7 +235,24 @@ SEATED_DROP_SCALE = 1.27
 
 
 def knee_drop_seated(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
-    """:func:`knee_drop_planted` scaled to the true drop (degrees; see SEATED_DROP_SCALE)."""
+    """:func:`knee_drop_planted` scaled to the true drop (degrees; see SEATED_DROP_SCALE).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Degrees, + = knee toward the midline.
+    """
     return SEATED_DROP_SCALE * knee_drop_planted(v, b, pose, side)
 
 
@@ -154,17 +262,50 @@ def knee_drop_moved(v: Values, b: Values, pose: PoseFrame | None, side: str) -> 
     How far this knee has moved in since the start: knees that rest leaning differently
     (a camera a little off to one side sees them so) do not count as moving unevenly.
     Without the start value, the plain planted tilt.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Degrees, + = moved toward the midline.
     """
     t0 = value(b, f"knee_tilt0_{side}")
     return knee_drop_planted(v, b, pose, side) - (0.0 if math.isnan(t0) else t0)
 
 
 def shank_ratio(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
-    """MediaPipe's knee-to-ankle length now over its length at rest (image pixels; 1 = as
-    at rest). A seated knee dropping toward the midline turns its shank into the image
-    plane, so the true ratio grows; MediaPipe sometimes pulls the knee and ankle together
-    instead (under 0.6 at the bottom: the depth read then runs 14-24 deep). NaN without
-    both landmarks or a rest length."""
+    """MediaPipe's knee-to-ankle length now over its length at rest (image pixels).
+
+    A seated knee dropping toward the midline turns its shank into the image plane, so
+    the true ratio grows; MediaPipe sometimes pulls the knee and ankle together instead
+    (under 0.6 at the bottom: the depth read then runs 14-24 deep).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Ratio, 1 = as at rest. NaN without both landmarks or a rest length.
+    """
     rest = value(b, f"shank_{side}")
     xy = seen_xy(pose, [KNEE[side], ANKLE[side]])
     if xy is None or math.isnan(rest) or rest <= 1e-6:
@@ -177,7 +318,22 @@ def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float
 
     ``arccos(height / standing height)``: valid from the front (the thigh swings
     toward the camera, where 2D knee flexion stays near 0) and from the side.
-    Without landmarks or a baseline: NaN.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Degrees, 0 = standing. Without landmarks or a baseline: NaN.
     """
     h0 = value(b, f"thigh_dy_{side}")
     xy = seen_xy(pose, [KNEE[side], HIP[side]])
@@ -188,15 +344,48 @@ def thigh_drop(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float
 
 
 def leg_bend_diff(v: Values, b: Values, pose: PoseFrame | None) -> float:
-    """Difference of the two thighs' :func:`thigh_drop` (degrees): one thigh down and the
-    other upright is a lunge or a split squat, both down a squat. NaN unless both seen."""
+    """Difference of the two thighs' :func:`thigh_drop` (degrees).
+
+    One thigh down and the other upright is a lunge or a split squat, both down a
+    squat.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, >= 0. NaN unless both seen.
+    """
     return abs(thigh_drop(v, b, pose, "L") - thigh_drop(v, b, pose, "R"))
 
 
 def squat_depth(v: Values, b: Values, pose: PoseFrame | None) -> float:
-    """Mean :func:`thigh_drop` of the legs seen (both from the front; from the side the far
-    leg is often hidden, and the near one alone gives the depth). Without landmarks, the
-    mean 2D knee flexion."""
+    """Mean :func:`thigh_drop` of the legs seen (degrees).
+
+    Both from the front; from the side the far leg is often hidden, and the near one
+    alone gives the depth. Without landmarks, the mean 2D knee flexion.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, 0 = standing; NaN when neither leg is seen.
+    """
     if pose is None:
         return 0.5 * (value(v, "knee_flexion_L") + value(v, "knee_flexion_R"))
     seen = [x for x in (thigh_drop(v, b, pose, s) for s in ("L", "R")) if not math.isnan(x)]
@@ -204,8 +393,24 @@ def squat_depth(v: Values, b: Values, pose: PoseFrame | None) -> float:
 
 
 def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
-    """Landmark positions captured at the start: ankle pixels, hip-to-knee heights, the
-    shoulder width and the trunk's height."""
+    """Landmark positions captured at the start.
+
+    Ankle pixels, hip-to-knee heights, the shoulder width and the trunk's height.
+
+    Parameters
+    ----------
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    dict of str to float
+        Ankle pixels (``ankle_x/y_{side}``), the knee's tilt over its ankle
+        (``knee_tilt0``, degrees), the shank length (``shank``, pixels), hip-to-knee
+        heights (``thigh_dy``, pixels), the knee path height (``knee_path_y``, torso
+        lengths), the shoulder width (``shoulder_w``) and the trunk's height
+        (``torso_dy``); only the keys that were measurable (empty without a pose).
+    """
     out: dict[str, float] = {}
     if pose is None or pose.xy is None or pose.vis is None:
         return out
@@ -232,22 +437,86 @@ def pose_baseline(pose: PoseFrame | None) -> dict[str, float]:
 
 
 def knee_drop_out(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
-    """:func:`knee_drop_planted`, + = away from the midline (degrees)."""
+    """:func:`knee_drop_planted`, + = away from the midline (degrees).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Degrees, + = away from the midline.
+    """
     return -knee_drop_planted(v, b, pose, side)
 
 
 def knee_drop_mean(v: Values, b: Values, pose: PoseFrame | None) -> float:
-    """Mean of both legs' :func:`knee_drop_planted` (degrees)."""
+    """Mean of both legs' :func:`knee_drop_planted` (degrees).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, + = toward the midline; NaN if either leg is NaN.
+    """
     return 0.5 * (knee_drop_planted(v, b, pose, "L") + knee_drop_planted(v, b, pose, "R"))
 
 
 def knee_drop_diff(v: Values, b: Values, pose: PoseFrame | None) -> float:
-    """Uneven knees: the two knees' :func:`knee_drop_moved`, compared (degrees)."""
+    """Uneven knees: the two knees' :func:`knee_drop_moved`, compared (degrees).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, the absolute difference; NaN if either leg is NaN.
+    """
     return abs(knee_drop_moved(v, b, pose, "L") - knee_drop_moved(v, b, pose, "R"))
 
 
 def foot_front(v: Values, b: Values, pose: PoseFrame | None, side: str) -> float:
-    """How far ``side``'s ankle is ahead of the other one (torso lengths, side view)."""
+    """How far ``side``'s ankle is ahead of the other one (torso lengths, side view).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Torso lengths, + = ahead; NaN as for :func:`foot_back`.
+    """
     return -foot_back(pose, side)
 
 
