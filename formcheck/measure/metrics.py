@@ -20,18 +20,38 @@ VIEW_FREE = tuple(m.name for m in CATALOGUE if m.view_free)
 class FrameMetrics:
     """Everything the exercise engine sees of one frame.
 
-    ``values`` maps every name in :data:`formcheck.measure.registry.METRIC_NAMES` to a
-    float (degrees, ratios or torso lengths; NaN = not measurable this frame).
-    ``view`` is front/side/other, ``position`` standing/seated/lying/quadruped/unknown.
-    ``pose`` is the landmark frame the values came from (for setup checks).
-
     ``values`` are bias-corrected where a correction model exists for the metric in
     this view and position (:mod:`formcheck.measure.correction`; off with
     ``FORMCHECK_CORRECTION=0``); ``raw`` holds every metric as MediaPipe's landmarks
-    give it. ``reliable[name]`` is False when the metric cannot be trusted in this
-    frame: not measurable from this camera angle (the metric's best view in
-    :data:`formcheck.measure.registry.CATALOGUE` is not the current view), a landmark it needs
-    not visible, or a known-unusable view (see :func:`reliability`).
+    give it.
+
+    Attributes
+    ----------
+    index : int
+        Frame index.
+    t_s : float
+        Presentation time, seconds.
+    detected : bool
+        A person was found.
+    n_people : int
+        How many people the model found.
+    values : dict of str to float
+        Every name in :data:`formcheck.measure.registry.METRIC_NAMES` -> a float
+        (degrees, ratios or torso lengths; NaN = not measurable this frame),
+        bias-corrected where a model exists.
+    view : str
+        ``"front"``, ``"side"`` or ``"other"``.
+    position : str
+        ``"standing"``, ``"seated"``, ``"lying"``, ``"quadruped"`` or ``"unknown"``.
+    pose : PoseFrame or None
+        The landmark frame the values came from (for setup checks).
+    raw : dict of str to float
+        Every metric as MediaPipe's landmarks give it (uncorrected).
+    reliable : dict of str to bool
+        ``reliable[name]`` is False when the metric cannot be trusted in this frame: not
+        measurable from this camera angle (the metric's best view in
+        :data:`formcheck.measure.registry.CATALOGUE` is not the current view), a landmark
+        it needs not visible, or a known-unusable view (see :func:`reliability`).
     """
 
     index: int
@@ -46,13 +66,35 @@ class FrameMetrics:
     reliable: dict[str, bool] = field(default_factory=dict)
 
     def get(self, name: str) -> float:
-        """The metric's value, NaN when unknown or not measurable."""
+        """The metric's value, NaN when unknown or not measurable.
+
+        Parameters
+        ----------
+        name : str
+            A metric name.
+
+        Returns
+        -------
+        float
+            In the metric's units; NaN when missing, None or not measurable.
+        """
         v = self.values.get(name, math.nan)
         return math.nan if v is None else float(v)
 
 
 def frame_metrics(pose: PoseFrame) -> FrameMetrics:
-    """Compute :class:`FrameMetrics` for one :class:`PoseFrame`."""
+    """Compute :class:`FrameMetrics` for one :class:`PoseFrame`.
+
+    Parameters
+    ----------
+    pose : PoseFrame
+        One frame's (smoothed) landmarks.
+
+    Returns
+    -------
+    FrameMetrics
+        All values NaN and none reliable when nobody was detected.
+    """
     if not pose.detected:
         return FrameMetrics(
             index=pose.index,
@@ -126,6 +168,26 @@ def reliability(values: dict[str, float], view: str, xy: np.ndarray, vis: np.nda
     value is known to be biased in this camera context (:data:`BIASED_RAW`) and no
     correction was applied; and for both knees' FPPA when they read implausibly far apart
     (:data:`FPPA_MAX_SPREAD`).
+
+    Parameters
+    ----------
+    values : dict of str to float
+        The frame's metric values (NaN = not measurable).
+    view : str
+        The frame's camera view (``"front"``, ``"side"``, ``"other"``).
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels.
+    vis : ndarray, shape (33,)
+        Landmark visibility, 0..1.
+    ctx : str
+        The camera context (:func:`formcheck.measure.correction.context`).
+    corrected : set of str, optional
+        Metrics a correction model was applied to in this frame.
+
+    Returns
+    -------
+    dict of str to bool
+        One flag per name in ``values``.
     """
     corrected = corrected or set()
     out = {}

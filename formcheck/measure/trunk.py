@@ -20,13 +20,47 @@ _NAN = math.nan
 
 
 def twist_for(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
-    """Trunk twist since the start, + for the twist a turned-out ``side`` foot asks for
-    (right foot turned out -> twist to the left, the 3D twist's + direction)."""
+    """Trunk twist since the start, + for the twist a turned-out ``side`` foot asks for.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    p : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The foot turned out.
+
+    Returns
+    -------
+    float
+        Degrees; right foot turned out -> twist to the left, the 3D twist's + direction.
+        NaN without ``trunk_twist`` or its baseline.
+    """
     return (1.0 if side == "R" else -1.0) * since_start(v, b, "trunk_twist")
 
 
 def twist_toward(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
-    """Trunk twist since the start toward the person's own ``side`` (degrees)."""
+    """Trunk twist since the start toward the person's own ``side`` (degrees).
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    p : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The person's side.
+
+    Returns
+    -------
+    float
+        Degrees, + = toward ``side``; NaN without ``trunk_twist`` or its baseline.
+    """
     return (1.0 if side == "L" else -1.0) * since_start(v, b, "trunk_twist")
 
 
@@ -43,13 +77,37 @@ UPRIGHT_MAX = 40.0
 
 
 def upright(v: Values, x: float) -> float:
-    """``x`` while the trunk is upright (or its tilt unknown), 0 once it tips forward."""
+    """``x`` while the trunk is upright (or its tilt unknown), 0 once it tips forward.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (``trunk_inclination``, degrees).
+    x : float
+        The value to pass through.
+
+    Returns
+    -------
+    float
+        ``x``, or 0 when ``trunk_inclination >=`` :data:`UPRIGHT_MAX`.
+    """
     incl = value(v, "trunk_inclination")
     return 0.0 if incl >= UPRIGHT_MAX else x
 
 
 def torso_height(pose: PoseFrame | None) -> float:
-    """Hip-to-shoulder height in the image (pixels, + = shoulders above), NaN if not seen."""
+    """Hip-to-shoulder height in the image (pixels, + = shoulders above), NaN if not seen.
+
+    Parameters
+    ----------
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Pixels, + = shoulders above the hips; NaN if a shoulder or hip is not seen.
+    """
     xy = seen_xy(pose, [SHOULDER["L"], SHOULDER["R"], HIP["L"], HIP["R"]])
     if xy is None:
         return _NAN
@@ -62,8 +120,22 @@ def trunk_drop(v: Values, b: Values, pose: PoseFrame | None) -> float:
     ``arccos(height / standing height)`` of the shoulders above the hips: a forward hinge
     seen from the front or at an angle, where the trunk leans toward the camera and the 2D
     trunk inclination reads little. (Measured in hip or body widths instead, a walking
-    lunge's turning pelvis read as a hinge on real clips: docs/real_footage.md.) NaN
-    side-on (the 2D inclination reads the hinge there), without landmarks or a baseline.
+    lunge's turning pelvis read as a hinge on real clips: docs/real_footage.md.)
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, 0 = as tall as at the start. NaN side-on (the 2D inclination reads the
+        hinge there), without landmarks or a baseline.
     """
     h0 = value(b, "torso_dy")
     h = torso_height(pose)
@@ -82,8 +154,18 @@ def hip_shift(pose: PoseFrame | None) -> float:
 
     The hip midpoint's horizontal offset from the ankle midpoint over half the distance
     between the ankles, in the image. A squat or a hinge keeps the hips between the feet;
-    a side lunge moves them over the bent leg. NaN without landmarks or when the ankles
-    are closer than :data:`HIP_SHIFT_MIN_STANCE` torso lengths across the image (side-on).
+    a side lunge moves them over the bent leg.
+
+    Parameters
+    ----------
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Ratio, 0 = centred, 1 = over a foot. NaN without landmarks or when the ankles are
+        closer than :data:`HIP_SHIFT_MIN_STANCE` torso lengths across the image (side-on).
     """
     idx = [HIP["L"], HIP["R"], ANKLE["L"], ANKLE["R"], SHOULDER["L"], SHOULDER["R"]]
     xy = seen_xy(pose, idx)
@@ -110,9 +192,24 @@ SIDE_LUNGE_BEND_DIFF = 18.0
 
 
 def side_lunge_shift(v: Values, pose: PoseFrame | None) -> float:
-    """:func:`hip_shift` while one knee is straight and the other bent (a side lunge's
-    legs: :data:`SIDE_LUNGE_STRAIGHT`, :data:`SIDE_LUNGE_BEND_DIFF` more), else 0; NaN
-    where the shift or either knee cannot be read."""
+    """:func:`hip_shift` while one knee is straight and the other bent, else 0.
+
+    A side lunge's legs: one at most :data:`SIDE_LUNGE_STRAIGHT`, the other
+    :data:`SIDE_LUNGE_BEND_DIFF` more.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (``knee_flexion_L``/``_R``, degrees).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        :func:`hip_shift`'s ratio, or 0; NaN where the shift or either knee cannot be
+        read.
+    """
     shift = hip_shift(pose)
     kl, kr = value(v, "knee_flexion_L"), value(v, "knee_flexion_R")
     if math.isnan(shift) or math.isnan(kl) or math.isnan(kr):
@@ -124,7 +221,17 @@ def side_lunge_shift(v: Values, pose: PoseFrame | None) -> float:
 def pelvis_tilt(pose: PoseFrame | None) -> float:
     """Image angle of the hip line from horizontal, degrees (+ = image-left hip lower).
 
-    Changes when the pelvis rolls (circling over a ball). NaN without both hips.
+    Changes when the pelvis rolls (circling over a ball).
+
+    Parameters
+    ----------
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, + = image-left hip lower; NaN without both hips.
     """
     xy = seen_xy(pose, [HIP["L"], HIP["R"]])
     if xy is None:
@@ -135,19 +242,45 @@ def pelvis_tilt(pose: PoseFrame | None) -> float:
 
 
 def shoulder_width(xy: np.ndarray) -> float:
-    """Image distance between the shoulders (pixels)."""
+    """Image distance between the shoulders (pixels).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels.
+
+    Returns
+    -------
+    float
+        Pixels (no visibility check).
+    """
     return float(np.linalg.norm(xy[SHOULDER["L"]] - xy[SHOULDER["R"]]))
 
 
 def shoulder_turn(v: Values, b: Values, pose: PoseFrame | None) -> float:
     """How far the shoulder line has turned since the start, from its width in the image.
 
-    Degrees, + = toward the person's left (the sign of ``trunk_twist``, whose direction
-    MediaPipe's 3D landmarks get right even where they read only a third to a half of
-    its size). ``arccos(width / width at the start)``: a front view sees the shoulders
-    narrow as they turn; exact for a camera square to the body, ambiguous when the
-    camera is off to the side the person turns toward (it then reads too little).
-    Without both shoulders or a baseline width, the 3D twist since the start.
+    The sign is that of ``trunk_twist``, whose direction MediaPipe's 3D landmarks get
+    right even where they read only a third to a half of its size.
+    ``arccos(width / width at the start)``: a front view sees the shoulders narrow as they
+    turn; exact for a camera square to the body, ambiguous when the camera is off to the
+    side the person turns toward (it then reads too little). Without both shoulders or a
+    baseline width, the 3D twist since the start.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    pose : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, + = toward the person's left; NaN without ``trunk_twist`` or its
+        baseline.
     """
     d3 = value(v, "trunk_twist") - value(b, "trunk_twist")
     w0 = value(b, "shoulder_w")
@@ -159,17 +292,51 @@ def shoulder_turn(v: Values, b: Values, pose: PoseFrame | None) -> float:
 
 
 def turn_for(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
-    """:func:`shoulder_turn`, + for the twist a turned-out ``side`` foot asks for."""
+    """:func:`shoulder_turn`, + for the twist a turned-out ``side`` foot asks for.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    p : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+    side : {"L", "R"}
+        The foot turned out.
+
+    Returns
+    -------
+    float
+        Degrees.
+    """
     turn = shoulder_turn(v, b, p)
     return turn if side == "R" else -turn
 
 
 def hinge_or_squat(v: Values, b: Values, p: PoseFrame | None) -> float:
-    """How far the body goes down in a hinge rep (degrees): the trunk's tilt, read in the
-    image (side-on) and from its shrinking height (also from the front or at an angle,
-    where the 2D tilt reads little), or, a squat instead, the knee bend. The knee bend
-    counts side-on only: from the front the 2D knee angle of a squat reads little, and of
-    a walking lunge or knees pushed out, nonsense."""
+    """How far the body goes down in a hinge rep (degrees).
+
+    The trunk's tilt, read in the image (side-on) and from its shrinking height (also
+    from the front or at an angle, where the 2D tilt reads little), or, a squat instead,
+    the knee bend. The knee bend counts side-on only: from the front the 2D knee angle of
+    a squat reads little, and of a walking lunge or knees pushed out, nonsense.
+
+    Parameters
+    ----------
+    v : Values
+        The frame's metric values (NaN = not measurable).
+    b : Values
+        The set's baseline (:func:`pose_baseline` and :data:`BASELINE_METRICS`).
+    p : PoseFrame or None
+        The frame's pose (image landmarks, pixels); None: no landmarks.
+
+    Returns
+    -------
+    float
+        Degrees, the larger measurable of the trunk's tilt and the knee bend; NaN if
+        none.
+    """
     trunk = anymax(value(v, "trunk_inclination"), trunk_drop(v, b, p))
     knees = anymin(value(v, "knee_flexion_L"), value(v, "knee_flexion_R"))
     return anymax(trunk, knees if _side_on(p) else _NAN)
