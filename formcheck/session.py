@@ -100,12 +100,14 @@ def _check_limits(
 
 @dataclass(frozen=True)
 class AnalysisResult:
-    """Where the outputs went, plus the report dict."""
+    """Where the outputs went, plus the report dict and frames.csv's rows as written
+    (:class:`~formcheck.outputs.report.CsvSink`; None when read from a folder)."""
 
     report: dict
     report_path: Path
     csv_path: Path
     video_path: Path | None
+    rows: list[dict] | None = None
 
 
 def analyze_video(
@@ -187,6 +189,7 @@ def _conclude(
         report_path=out / "report.json",
         csv_path=out / "frames.csv",
         video_path=(out / "annotated.mp4") if write_video else None,
+        rows=loop.sink.rows,
     )
 
 

@@ -14,6 +14,7 @@ from conftest import ROOT, footage, make_clip
 
 from formcheck.cli import main
 from formcheck.outputs.report import read_frames_csv
+from formcheck.session import analyze_video
 
 
 def _segments_above(t: np.ndarray, v: np.ndarray, thr: float) -> list[tuple[float, float]]:
@@ -159,3 +160,20 @@ def test_an_analysis_rate_below_the_video_s_analyses_fewer_frames_and_keeps_ever
         assert c.streams.video[0].frames == decoded
     with pytest.raises(ValueError, match="analysis_fps"):
         analyze_video(sample, "squat_valgus", tmp_path / "x", analysis_fps=0)
+
+
+def _same_cell(a: object, b: object) -> bool:
+    both_nan = isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)
+    return both_nan or a == b
+
+
+def test_the_rows_an_analysis_returns_are_its_frames_csv(tmp_path):
+    """The app charts the rows it already has: they are frames.csv as read back, cell for
+    cell (rounded to 3 decimals, NaN where empty), on a real clip."""
+    res = analyze_video(footage("physioplus_bridging.mp4"), "knee_to_knee", tmp_path,
+                        write_video=False)  # fmt: skip
+    back = read_frames_csv(res.csv_path)
+    assert res.rows is not None and len(res.rows) == len(back) > 0
+    for mine, read in zip(res.rows, back, strict=True):
+        assert mine.keys() == read.keys()
+        assert all(_same_cell(mine[k], read[k]) for k in mine), mine

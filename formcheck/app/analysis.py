@@ -172,9 +172,10 @@ def exercise_for(exercise_id: str | None, settings: dict | None = None):
 
 
 def bundle(result_dir: Path, result, source: str, name: str) -> Analysis:
-    """Read an ``analyze_video`` output folder into an :class:`Analysis`."""
+    """An ``analyze_video`` result (its rows in memory, or else read from its folder) as
+    an :class:`Analysis`."""
     report = result.report
-    rows = read_frames_csv(result.csv_path)
+    rows = result.rows if result.rows is not None else read_frames_csv(result.csv_path)
     ex = exercise_for(report.get("exercise"), report.get("settings"))
     metrics = primary_metrics(report.get("result"), ex, report.get("side", "auto"))
     video = None

@@ -166,8 +166,25 @@ def write_json(path: str | os.PathLike, report: dict) -> None:
     _atomic_write(Path(path), lambda fh: json.dump(_clean(report), fh, indent=2))
 
 
+#: frames.csv columns read back as text (every other column is a number).
+TEXT_COLUMNS = frozenset({"view", "position", "primary_metric", "phase", "cue"})
+
+
+def _read_back(column: str, cell: object) -> object:
+    """A frames.csv cell as :func:`read_frames_csv` reads it: text as text, numbers as
+    floats, NaN where empty."""
+    if column in TEXT_COLUMNS:
+        return "" if cell is None else str(cell)
+    return float(cell) if cell not in ("", None) else math.nan
+
+
 class CsvSink:
-    """Streams per-frame rows to ``frames.csv`` (temp file, renamed on :meth:`close`)."""
+    """Streams per-frame rows to ``frames.csv`` (temp file, renamed on :meth:`close`).
+
+    ``rows`` keeps every row written as :func:`read_frames_csv` would read it back
+    (rounded to 3 decimals, NaN where empty), so a caller has them without reading the
+    file again.
+    """
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -177,6 +194,7 @@ class CsvSink:
         self._fh = os.fdopen(fd, "w", newline="", encoding="utf-8")
         self._w = csv.writer(self._fh)
         self._w.writerow(CSV_COLUMNS)
+        self.rows: list[dict] = []
 
     def write(self, row: dict) -> None:
         """Write one frame; floats rounded to 3 decimals, NaN as empty."""
@@ -189,6 +207,7 @@ class CsvSink:
                 v = ""
             out.append(v)
         self._w.writerow(out)
+        self.rows.append({k: _read_back(k, v) for k, v in zip(CSV_COLUMNS, out, strict=True)})
 
     def close(self) -> None:
         """Finish the file and move it into place."""
@@ -203,15 +222,5 @@ class CsvSink:
 
 def read_frames_csv(path: str | os.PathLike) -> list[dict]:
     """Read a frames.csv back: numbers as floats (NaN where empty), text as text."""
-    rows: list[dict] = []
-    text_cols = {"view", "position", "primary_metric", "phase", "cue"}
     with open(path, newline="", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            row: dict = {}
-            for k, v in r.items():
-                if k in text_cols:
-                    row[k] = v
-                else:
-                    row[k] = float(v) if v not in ("", None) else math.nan
-            rows.append(row)
-    return rows
+        return [{k: _read_back(k, v) for k, v in r.items()} for r in csv.DictReader(fh)]
