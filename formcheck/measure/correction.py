@@ -63,8 +63,22 @@ def mirror(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The pose seen in a mirror: image x negated, L/R landmarks exchanged.
 
-    Works on any leading shape (..., 33, D). Image x is negated about 0 (the features
-    only use positions relative to the hips, so the image width does not matter).
+    Image x is negated about 0 (the features only use positions relative to the hips, so
+    the image width does not matter).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels.
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    world : ndarray, shape (..., 33, 3), or None
+        World landmarks, metres (x negated too).
+
+    Returns
+    -------
+    xy, vis, world : ndarray
+        The mirrored arrays, same shapes, float; ``world`` None when given None.
     """
     xy = np.asarray(xy, float)[..., _PERM, :] * np.array([-1.0, 1.0])
     vis = np.asarray(vis, float)[..., _PERM]
@@ -157,8 +171,22 @@ def features(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None) -> np.nd
     """Feature vectors (..., F) for poses ``xy (..., 33, 2)``, ``vis``, ``world``.
 
     Positions relative to the hip midpoint in torso lengths (2D and world), the
-    visibilities, and a few angles MediaPipe's biases depend on. NaN where the input
-    is NaN (the caller decides what to do with it).
+    visibilities, and a few angles MediaPipe's biases depend on.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels.
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    world : ndarray, shape (..., 33, 3), or None
+        World landmarks, metres; None counts as all NaN.
+
+    Returns
+    -------
+    ndarray, shape (..., N_FEATURES)
+        Positions in torso lengths, visibilities 0..1, angles in degrees / 90. NaN where
+        the input is NaN (the caller decides what to do with it).
     """
     xy = np.asarray(xy, float)
     vis = np.asarray(vis, float)
@@ -193,7 +221,20 @@ def is_feet_view(xy: np.ndarray, vis: np.ndarray) -> bool:
     """True when the camera looks along a lying body from the feet (knee-to-knee set-up).
 
     The torso is strongly foreshortened: its image length is short against the hip
-    width, and the knees are not below the hips as in standing or seated.
+    width (under :data:`FEET_VIEW_RATIO`), and the knees are not below the hips as in
+    standing or seated.
+
+    Parameters
+    ----------
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels.
+    vis : ndarray, shape (33,)
+        Landmark visibility (not used by the test).
+
+    Returns
+    -------
+    bool
+        False too when the torso or hip width is not measurable.
     """
     xy = np.asarray(xy, float)
     hip = 0.5 * (xy[HIP["L"]] + xy[HIP["R"]])
@@ -207,16 +248,48 @@ def is_feet_view(xy: np.ndarray, vis: np.ndarray) -> bool:
 
 def context(xy: np.ndarray, vis: np.ndarray, world: np.ndarray | None, view: str,
             position: str) -> str:  # fmt: skip
-    """Camera context a model is fit for: ``"<view>/<position>"``, with the position
-    ``"lying_feet"`` for a lying body filmed from the feet (see :func:`is_feet_view`)."""
+    """Camera context a model is fit for: ``"<view>/<position>"``.
+
+    The position is ``"lying_feet"`` for a lying body filmed from the feet (see
+    :func:`is_feet_view`).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels.
+    vis : ndarray, shape (33,)
+        Landmark visibility, 0..1.
+    world : ndarray, shape (33, 3), or None
+        World landmarks, metres (not used).
+    view : str
+        The frame's camera view (``"front"``, ``"side"``, ``"other"``).
+    position : str
+        The frame's body position label.
+
+    Returns
+    -------
+    str
+        E.g. ``"front/seated"``; ``"front/lying_feet"`` for a front view from the feet.
+    """
     if view == "front" and is_feet_view(xy, vis):
         return "front/lying_feet"
     return f"{view}/{position}"
 
 
 class Model:
-    """One correction: ``value = raw + clip(z . coef + intercept [+ tanh(z W1 + b1) . w2])``
-    with ``z`` the standardised features (a ridge fit, optionally a tiny MLP on top)."""
+    """One correction: ``value = raw + clip(z . coef + intercept [+ tanh(z W1 + b1) . w2])``.
+
+    ``z`` is the standardised features (a ridge fit, optionally a tiny MLP on top); the
+    correction is clipped to ``±max_delta``.
+
+    Parameters
+    ----------
+    d : dict
+        One model from the JSON file: ``metric``, ``context``, ``kind`` (``"sided"``,
+        ``"odd"`` or ``"even"``), ``mean``, ``scale``, ``coef``, ``intercept``, optional
+        ``w1``/``b1``/``w2`` (the MLP), ``max_delta`` (default 30, metric units) and
+        ``info``.
+    """
 
     def __init__(self, d: dict):
         self.metric: str = d["metric"]
@@ -234,7 +307,18 @@ class Model:
         self.info = d.get("info", {})
 
     def delta(self, f: np.ndarray) -> np.ndarray:
-        """Correction to add to the raw value for feature rows ``f (..., F)``; NaN if unknown."""
+        """Correction to add to the raw value for feature rows ``f (..., F)``; NaN if unknown.
+
+        Parameters
+        ----------
+        f : ndarray, shape (..., F)
+            Feature rows (:func:`features`).
+
+        Returns
+        -------
+        ndarray, shape (...)
+            In the metric's units, within ``±max_delta``; NaN where a feature is not finite.
+        """
         z = (f - self.mean) / self.scale
         bad = ~np.all(np.isfinite(z), axis=-1)
         z = np.where(np.isfinite(z), z, 0.0)
@@ -247,7 +331,19 @@ class Model:
 
 @functools.lru_cache(maxsize=4)
 def load_models(path: str | None = None) -> dict[str, dict[str, Model]]:
-    """Models from the JSON file: context -> base metric name (``knee_drop``, ...) -> model."""
+    """Models from the JSON file: context -> base metric name (``knee_drop``, ...) -> model.
+
+    Parameters
+    ----------
+    path : str, optional
+        The model file; None: :data:`MODEL_FILE`.
+
+    Returns
+    -------
+    dict of str to dict of str to Model
+        Empty when the file is missing or built for another :data:`FEATURE_VERSION`.
+        Cached per path.
+    """
     p = Path(path) if path else MODEL_FILE
     if not p.is_file():
         return {}
@@ -272,9 +368,27 @@ def correct(
 ) -> dict[str, float]:
     """Corrected copies of the metrics that have a model for this camera context.
 
-    ``values`` are the raw metrics of one frame (``xy (33, 2)`` etc.); returns only
-    the corrected entries (name -> value). A metric whose raw value is NaN, or whose
-    features are not all finite, stays uncorrected (absent from the result).
+    Parameters
+    ----------
+    values : dict of str to float
+        The raw metrics of one frame.
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels.
+    vis : ndarray, shape (33,)
+        Landmark visibility, 0..1.
+    world : ndarray, shape (33, 3), or None
+        World landmarks, metres.
+    ctx : str
+        The camera context (:func:`context`).
+    models : dict, optional
+        Models as from :func:`load_models`; None: the committed ones.
+
+    Returns
+    -------
+    dict of str to float
+        Only the corrected entries (name -> value, the metric's units). A metric whose
+        raw value is NaN, or whose features are not all finite, or outside the model's
+        domain (:func:`outside_domain`), stays uncorrected (absent from the result).
     """
     models = load_models() if models is None else models
     here = models.get(ctx)
@@ -308,7 +422,20 @@ SEATED_KNEE_MAX_LATERAL = 1.2
 
 
 def knee_lateral(xy: np.ndarray, side: str) -> float:
-    """How far ``side``'s knee sits outside its hip, in hip widths (image x; + = lateral)."""
+    """How far ``side``'s knee sits outside its hip, in hip widths (image x; + = lateral).
+
+    Parameters
+    ----------
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels.
+    side : {"L", "R"}
+        The leg.
+
+    Returns
+    -------
+    float
+        Hip widths, + = lateral; NaN when the hip width is 0 or not finite.
+    """
     other = "R" if side == "L" else "L"
     hip, ohip, knee = xy[HIP[side]], xy[HIP[other]], xy[KNEE[side]]
     width = abs(float(ohip[0] - hip[0]))
@@ -319,7 +446,23 @@ def knee_lateral(xy: np.ndarray, side: str) -> float:
 
 
 def outside_domain(name: str, ctx: str, xy: np.ndarray) -> bool:
-    """True where a model would extrapolate beyond what it was fit on (keep the raw value)."""
+    """True where a model would extrapolate beyond what it was fit on (keep the raw value).
+
+    Parameters
+    ----------
+    name : str
+        The metric name (with side suffix).
+    ctx : str
+        The camera context.
+    xy : ndarray, shape (33, 2)
+        Image landmarks, pixels.
+
+    Returns
+    -------
+    bool
+        True for a front/seated knee drop (or the knee/ankle ratio) with a knee more
+        than :data:`SEATED_KNEE_MAX_LATERAL` hip widths outside its hip.
+    """
     if ctx.startswith("front/seated") and name.startswith("knee_drop_"):
         lat = knee_lateral(np.asarray(xy, float), name[-1])
         return math.isfinite(lat) and lat > SEATED_KNEE_MAX_LATERAL
