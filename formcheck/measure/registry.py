@@ -44,8 +44,21 @@ class Reanchor:
     """How a measure's baseline follows the person at rest (between reps and holds).
 
     While the measure's value (``abs`` of it when ``absolute``) is at most ``limit``, the
-    pose-baseline keys in ``keys`` (``{s}`` = the leg) move a little toward where they
-    are now; with ``seen``, only while that landmark's visibility is at least ``min_vis``.
+    pose-baseline keys in ``keys`` move a little toward where they are now; with ``seen``,
+    only while that landmark's visibility is at least ``min_vis``.
+
+    Attributes
+    ----------
+    keys : tuple of str
+        Pose-baseline keys (``{s}`` = the leg).
+    limit : float
+        The largest value at rest, in the measure's unit.
+    absolute : bool
+        Compare ``abs(value)`` with ``limit``.
+    seen : mapping of {"L", "R"} to int, optional
+        Per-leg landmark that must be seen.
+    min_vis : float
+        The visibility ``seen`` needs, 0..1.
     """
 
     keys: tuple[str, ...]
@@ -55,7 +68,21 @@ class Reanchor:
     min_vis: float = 0.0
 
     def holds(self, value: float, vis: np.ndarray | None, side: str | None) -> bool:
-        """True when the baseline may follow (NaN never does)."""
+        """True when the baseline may follow (NaN never does).
+
+        Parameters
+        ----------
+        value : float
+            The measure's value this frame, in its unit.
+        vis : ndarray, shape (33,), or None
+            Landmark visibility, 0..1 (None: not seen).
+        side : {"L", "R"} or None
+            The leg of a sided measure; None skips the ``seen`` check.
+
+        Returns
+        -------
+        bool
+        """
         x = abs(value) if self.absolute else value
         if not x <= self.limit:
             return False
@@ -68,16 +95,45 @@ class Reanchor:
 class Measure:
     """One measure (see the module docstring). ``name`` is the base name, without a leg.
 
-    ``unit``: "deg", "ratio" or "torso" (torso lengths). ``best_view``: the camera view a
-    catalogue measure is read in ("front" or "side"; "" for derived ones). ``view_free``:
-    the value does not depend on the view. ``biased_raw_in`` / ``unusable_in``: camera
-    contexts (``view/position``) where the raw value is biased without a correction /
-    degenerate whatever is done. ``measured_from``: catalogue names (``{s}`` = this leg,
-    ``_L``/``_R`` a fixed leg) a derived value is as reliable as. ``short``: the label at
-    the joint (``"knee 92°"``); ``word``: the heads-up display's name when it is an
-    exercise's primary measure; ``drawn_at``: the landmark its label is drawn at;
-    ``shown_with``: the catalogue measure drawn at the joints when a derived measure is
-    the primary one. ``sides``: the order its per-leg names are listed in.
+    Attributes
+    ----------
+    name : str
+        The base name, without a leg.
+    fn : callable
+        Computes it: ``fn(xy, vis, world, side) -> array`` (catalogue) or
+        ``fn(values, baseline, pose[, side]) -> float`` (derived).
+    unit : str
+        ``"deg"``, ``"ratio"`` or ``"torso"`` (torso lengths).
+    description : str
+        Short description.
+    sided : bool
+        Exists per leg (names ending ``_L``/``_R``).
+    best_view : str
+        The camera view a catalogue measure is read in (``"front"`` or ``"side"``; ``""``
+        for derived ones).
+    view_free : bool
+        The value does not depend on the view.
+    biased_raw_in : tuple of str
+        Camera contexts (``view/position``) where the raw value is biased without a
+        correction.
+    unusable_in : tuple of str
+        Camera contexts where it is degenerate whatever is done.
+    measured_from : tuple of str
+        Catalogue names (``{s}`` = this leg, ``_L``/``_R`` a fixed leg) a derived value is
+        as reliable as.
+    short : str
+        The label at the joint (``"knee 92°"``).
+    word : str
+        The heads-up display's name when it is an exercise's primary measure.
+    drawn_at : mapping of {"L", "R"} to int, int or None
+        The landmark its label is drawn at.
+    shown_with : str
+        The catalogue measure drawn at the joints when a derived measure is the primary
+        one.
+    reanchor : Reanchor or None
+        How its baseline follows the person at rest.
+    sides : tuple of str
+        The order its per-leg names are listed in.
     """
 
     name: str
@@ -99,11 +155,29 @@ class Measure:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Concrete names: ``name_L``, ``name_R`` for a sided measure, else ``name``."""
+        """Concrete names: ``name_L``, ``name_R`` for a sided measure, else ``name``.
+
+        Returns
+        -------
+        tuple of str
+            In the order of :attr:`sides`.
+        """
         return tuple(f"{self.name}_{s}" for s in self.sides) if self.sided else (self.name,)
 
     def sources(self, side: str | None) -> list[str]:
-        """Catalogue names this measure's value (of leg ``side``) is measured from."""
+        """Catalogue names this measure's value (of leg ``side``) is measured from.
+
+        Parameters
+        ----------
+        side : {"L", "R"} or None
+            The leg; None for an unsided measure or a template (``{side}``).
+
+        Returns
+        -------
+        list of str
+            Itself (with its leg) for a catalogue measure, ``measured_from`` resolved for a
+            derived one; [] for a sided measure without a leg.
+        """
         if self.sided and side is None:
             return []  # a template (``{side}``): no leg to name
         if self.best_view:
@@ -111,13 +185,36 @@ class Measure:
         return [m.replace("{s}", side or "") for m in self.measured_from]
 
     def landmark(self, side: str | None) -> int | None:
-        """Landmark its label is drawn at (None: not drawn)."""
+        """Landmark its label is drawn at (None: not drawn).
+
+        Parameters
+        ----------
+        side : {"L", "R"} or None
+            The leg (needed for a per-leg landmark table).
+
+        Returns
+        -------
+        int or None
+            A landmark index; None when not drawn or the leg is needed and missing.
+        """
         if isinstance(self.drawn_at, int):
             return self.drawn_at
         return self.drawn_at[side] if self.drawn_at is not None and side else None
 
     def label(self, value: float) -> str:
-        """Short on-video text for a value, e.g. ``"knee 92°"`` (ratios with 2 decimals)."""
+        """Short on-video text for a value, e.g. ``"knee 92°"`` (ratios with 2 decimals).
+
+        Parameters
+        ----------
+        value : float
+            The value, in the measure's unit.
+
+        Returns
+        -------
+        str
+            ``short`` (or ``name``) and the value: whole degrees with ``°``, ratios with 2
+            decimals.
+        """
         name = self.short or self.name
         return f"{name} {value:.2f}" if self.unit == "ratio" else f"{name} {value:.0f}°"
 
@@ -259,9 +356,23 @@ METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
 
 
 def find(name: str) -> tuple[Measure | None, str | None]:
-    """The record of a concrete or templated name and its leg: ``knee_drop_planted_L`` ->
-    (knee_drop_planted, "L"), ``twist_for_{side}`` -> (twist_for, None); (None, None)
-    for names nothing measures."""
+    """The record of a concrete or templated name and its leg.
+
+    ``knee_drop_planted_L`` -> (knee_drop_planted, "L"), ``twist_for_{side}`` ->
+    (twist_for, None).
+
+    Parameters
+    ----------
+    name : str
+        A concrete name or one ending ``_{side}``/``_{other}``.
+
+    Returns
+    -------
+    measure : Measure or None
+        The record; None for names nothing measures.
+    side : {"L", "R"} or None
+        The leg of a concrete sided name; None otherwise.
+    """
     for suffix in ("_{side}", "_{other}"):
         if name.endswith(suffix):
             m = MEASURES.get(name[: -len(suffix)])
@@ -285,9 +396,21 @@ DERIVED_METRICS: dict[str, Callable] = {
 
 
 def register(m: Measure) -> Measure:
-    """Add a derived measure at run time (a plugin, a test): :func:`find`,
-    :func:`with_derived`, the reliability flags and the on-video words all see it. The
-    product's own measures are records in :data:`DERIVED` instead."""
+    """Add a derived measure at run time (a plugin, a test).
+
+    :func:`find`, :func:`with_derived`, the reliability flags and the on-video words all
+    see it. The product's own measures are records in :data:`DERIVED` instead.
+
+    Parameters
+    ----------
+    m : Measure
+        A derived measure (no ``best_view``) with a new name; ValueError otherwise.
+
+    Returns
+    -------
+    Measure
+        ``m``.
+    """
     if m.best_view:
         raise ValueError(f"{m.name}: catalogue measures are listed in CATALOGUE, not added")
     if m.name in MEASURES:
@@ -298,7 +421,13 @@ def register(m: Measure) -> Measure:
 
 
 def unregister(name: str) -> None:
-    """Remove a measure :func:`register` added (nothing happens for any other name)."""
+    """Remove a measure :func:`register` added (nothing happens for any other name).
+
+    Parameters
+    ----------
+    name : str
+        The measure's base name.
+    """
     m = MEASURES.get(name)
     if m is None or m in CATALOGUE or m in DERIVED:
         return
@@ -312,8 +441,20 @@ def compute_metrics(
 ) -> dict[str, np.ndarray]:
     """Every catalogue measure for frames ``xy (..., 33, 2)``, ``vis (..., 33)``, ``world``.
 
-    Returns a dict ``name -> array (...)`` with the keys of :data:`METRIC_NAMES`.
-    3D measures are NaN when ``world`` is None.
+    Parameters
+    ----------
+    xy : ndarray, shape (..., 33, 2)
+        Image landmarks, pixels (x right, y down).
+    vis : ndarray, shape (..., 33)
+        Landmark visibility, 0..1.
+    world : ndarray, shape (..., 33, 3), optional
+        World landmarks, metres.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``name -> array (...)`` with the keys of :data:`METRIC_NAMES`, in each measure's
+        unit. 3D measures are NaN when ``world`` is None.
     """
     xy = np.asarray(xy, dtype=float)
     vis = np.asarray(vis, dtype=float)
@@ -330,7 +471,23 @@ def compute_metrics(
 def with_derived(
     values: Mapping[str, float], baseline: Mapping[str, float], pose: PoseFrame | None
 ) -> dict[str, float]:
-    """``values`` plus every derived measure (NaN where not measurable)."""
+    """``values`` plus every derived measure (NaN where not measurable).
+
+    Parameters
+    ----------
+    values : mapping of str to float
+        One frame's catalogue values (None counts as NaN).
+    baseline : mapping of str to float
+        The set's baseline.
+    pose : PoseFrame or None
+        The frame's landmarks.
+
+    Returns
+    -------
+    dict of str to float
+        A new dict; a derived measure that raises ValueError/TypeError or is not finite
+        is NaN.
+    """
     out = {k: (math.nan if x is None else float(x)) for k, x in values.items()}
     with np.errstate(invalid="ignore"):
         for name, fn in DERIVED_METRICS.items():

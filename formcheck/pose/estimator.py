@@ -42,7 +42,18 @@ class PoseModelError(Exception):
 
 
 def model_path() -> Path:
-    """Model file: ``$FORMCHECK_MODEL`` if set, else the packaged copy (``formcheck/data``)."""
+    """Model file: ``$FORMCHECK_MODEL`` if set, else the packaged copy (``formcheck/data``).
+
+    Returns
+    -------
+    Path
+        An existing file.
+
+    Raises
+    ------
+    PoseModelError
+        No file at that path (the message says how to rebuild it).
+    """
     p = Path(os.environ.get("FORMCHECK_MODEL", DEFAULT_MODEL))
     if not p.is_file():
         raise PoseModelError(
