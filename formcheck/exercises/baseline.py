@@ -75,7 +75,22 @@ CUT_RECENT_S = 1.5
 
 
 class Baseline:
-    """Rest values of one set (see module docstring). ``values`` feeds the derived metrics."""
+    """Rest values of one set (see module docstring). ``values`` feeds the derived metrics.
+
+    Parameters
+    ----------
+    d : ExerciseDef
+        The exercise.
+
+    Attributes
+    ----------
+    values : dict of str to float
+        Baseline metrics and landmark positions (:func:`~formcheck.measure.derived.pose_baseline`
+        keys), fed to the derived metrics.
+    rest : dict of str to float
+        Side key (``"left"``, ``"right"`` or ``"both"``) -> rest value of the primary
+        metric, in its unit.
+    """
 
     def __init__(self, d: ExerciseDef) -> None:
         self.d = d
@@ -100,7 +115,16 @@ class Baseline:
     def update(self, fm: FrameMetrics, values: dict[str, float], clean: bool, ok_now: bool) -> None:
         """Collect rest values while the setup is ``clean``; fix them when it is first ok.
 
-        ``values`` are the frame's metrics the tracker works on (raw or corrected).
+        Parameters
+        ----------
+        fm : FrameMetrics
+            The frame's metrics and pose.
+        values : dict of str to float
+            The frame's metrics the tracker works on (raw or corrected).
+        clean : bool
+            The setup is clean this frame (collect).
+        ok_now : bool
+            The setup passes this frame (fix the medians collected so far).
         """
         if not clean or len(self.values) == len(BASELINE_METRICS) + len(BASELINE_POSE_KEYS):
             return
@@ -119,7 +143,21 @@ class Baseline:
     def rest_offset(self, v: dict[str, float], key: str, ok: bool) -> float:
         """Rest value of side ``key`` to subtract (0 if not ``rest_relative``; NaN until known).
 
-        ``v`` is the frame's metrics (derived included); capture runs while ``ok``.
+        Capture runs while ``ok``.
+
+        Parameters
+        ----------
+        v : dict of str to float
+            The frame's metrics (derived included).
+        key : str
+            The side key: ``"left"``, ``"right"`` or ``"both"``.
+        ok : bool
+            The frame may be used for the capture.
+
+        Returns
+        -------
+        float
+            In the primary metric's unit; 0 if not ``rest_relative``, NaN until known.
         """
         d = self.d
         if not d.rest_relative:
@@ -148,14 +186,31 @@ class Baseline:
         return self.rest.get(key, math.nan)
 
     def rest_of(self, key: str) -> float:
-        """Rest value of side ``key`` to add back to reported values (0 if none)."""
+        """Rest value of side ``key`` to add back to reported values (0 if none).
+
+        Parameters
+        ----------
+        key : str
+            The side key: ``"left"``, ``"right"`` or ``"both"``.
+
+        Returns
+        -------
+        float
+            In the primary metric's unit; 0 if none or not ``rest_relative``.
+        """
         return self.rest.get(key, 0.0) if self.d.rest_relative else 0.0
 
     def reanchor(self, fm: FrameMetrics, v: dict[str, float]) -> None:
         """At rest: move the landmark baseline a little toward where it is now.
 
-        ``v`` is the frame's metrics with the derived ones (``knee_drop_L``,
-        ``thigh_drop_L``...). Call only between reps / holds.
+        Call only between reps / holds.
+
+        Parameters
+        ----------
+        fm : FrameMetrics
+            The frame's metrics and pose.
+        v : dict of str to float
+            The frame's metrics with the derived ones (``knee_drop_L``, ``thigh_drop_L``...).
         """
         if not self.fixed or fm.pose is None or fm.pose.vis is None:
             return
@@ -175,12 +230,21 @@ class Baseline:
                 self.values[k] = x
 
     def restand(self, fm: FrameMetrics, v: dict[str, float]) -> bool:
-        """Take a leg's standing thigh height again when it reads dropped while straight
-        (see the module docstring); True when one was just taken (a rep under way was not
-        one).
+        """Take a leg's standing thigh height again when it reads dropped while straight.
 
-        ``v`` is the frame's metrics with the derived ones; call on every frame after the
-        setup has passed.
+        See the module docstring. Call on every frame after the setup has passed.
+
+        Parameters
+        ----------
+        fm : FrameMetrics
+            The frame's metrics and pose.
+        v : dict of str to float
+            The frame's metrics with the derived ones (``knee_drop_L``, ``thigh_drop_L``...).
+
+        Returns
+        -------
+        bool
+            True when one was just taken (a rep under way was not one).
         """
         if not self.fixed or fm.pose is None or fm.view == "front":
             return False  # front views neither confirm nor break a leg's run
@@ -211,8 +275,17 @@ class Baseline:
         :meth:`restand` takes again belong to the view they were taken in. When, just
         after a cut (no usable frame for :data:`CUT_GAP_S`), the view is one of these for
         :data:`VIEW_SWITCH_S`, its heights come back: a clip that cuts from a front camera
-        to a side one and back. True when they did (a rep under way was read against the
-        other view's heights). Call on every usable frame after the setup has passed.
+        to a side one and back. Call on every usable frame after the setup has passed.
+
+        Parameters
+        ----------
+        fm : FrameMetrics
+            The frame's metrics and pose.
+
+        Returns
+        -------
+        bool
+            True when they did (a rep under way was read against the other view's heights).
         """
         if not self.fixed or not fm.detected:
             return False

@@ -37,7 +37,21 @@ MAX_STEP_DEG = 90.0
 
 @dataclass(frozen=True)
 class CircleConfig:
-    """Parameters of one circle counter (see module docstring)."""
+    """Parameters of one circle counter (see module docstring).
+
+    Attributes
+    ----------
+    min_radius : float
+        Points closer to the centre than this are skipped, torso lengths.
+    window_s : float
+        Seconds of path whose bounding box gives the centre.
+    bridge_s : float
+        Inactive for longer than this (s) drops the partial turn.
+    smooth_s : float
+        Time constant of the exponential smoothing of the path, seconds.
+    count_at_deg : float
+        Sweep that completes the first circle (then +360 each), degrees.
+    """
 
     min_radius: float = 0.03
     window_s: float = 3.0
@@ -55,11 +69,24 @@ class CircleCounter:
 
     NaN ``x``/``y`` with ``active`` True is a gap in a path still being followed.
 
-    Example:
-        >>> cc = CircleCounter(CircleConfig(min_radius=0.05))
-        >>> ts = [i / 30 for i in range(200)]
-        >>> sum(cc.update(t, 0.2 * math.cos(t * 2), 0.2 * math.sin(t * 2), True) for t in ts)
-        2
+    Parameters
+    ----------
+    cfg : CircleConfig
+        The thresholds.
+
+    Attributes
+    ----------
+    count : int
+        Circles completed so far.
+    progress_deg : float
+        Signed sweep of the current partial circle, degrees.
+
+    Examples
+    --------
+    >>> cc = CircleCounter(CircleConfig(min_radius=0.05))
+    >>> ts = [i / 30 for i in range(200)]
+    >>> sum(cc.update(t, 0.2 * math.cos(t * 2), 0.2 * math.sin(t * 2), True) for t in ts)
+    2
     """
 
     def __init__(self, cfg: CircleConfig) -> None:
@@ -74,13 +101,34 @@ class CircleCounter:
         return min(abs(self.progress_deg) / 360.0, 1.0)
 
     def seed(self, pts: list[tuple[float, float, float]]) -> None:
-        """Start a path with points ``(t, x, y)`` seen just before it was recognised."""
+        """Start a path with points ``(t, x, y)`` seen just before it was recognised.
+
+        Parameters
+        ----------
+        pts : list of (float, float, float)
+            ``(t, x, y)``: seconds and torso lengths; points with NaN are skipped.
+        """
         for t, x, y in pts:
             if not (math.isnan(x) or math.isnan(y)):
                 self.update(t, x, y, True)
 
     def update(self, t: float, x: float, y: float, active: bool) -> int:
-        """Advance one frame (see the class docstring)."""
+        """Advance one frame (see the class docstring).
+
+        Parameters
+        ----------
+        t : float
+            Frame time, seconds.
+        x, y : float
+            The point, torso lengths; NaN = not visible.
+        active : bool
+            The path is being followed this frame.
+
+        Returns
+        -------
+        int
+            Circles completed on this frame.
+        """
         cfg = self.cfg
         if not active:
             if self._last_active_t is not None and t - self._last_active_t > cfg.bridge_s:
@@ -158,6 +206,11 @@ class MovingSide:
     ``update`` takes per side ``(x, y)`` (NaN when hidden) and returns per side the
     score in torso lengths; a leg hidden most of the time scores low even when
     the model hallucinates it moving (side views, far leg).
+
+    Parameters
+    ----------
+    window_s : float
+        Seconds of path scored.
     """
 
     def __init__(self, window_s: float = 2.0) -> None:
@@ -165,14 +218,41 @@ class MovingSide:
         self._pts: dict[str, deque[tuple[float, float, float]]] = {}
 
     def recent(self, side: str, since_s: float) -> list[tuple[float, float, float]]:
-        """The points ``(t, x, y)`` of ``side`` in the last ``since_s`` seconds."""
+        """The points ``(t, x, y)`` of ``side`` in the last ``since_s`` seconds.
+
+        Parameters
+        ----------
+        side : str
+            The side key used in :meth:`update`.
+        since_s : float
+            Seconds back from the side's last point.
+
+        Returns
+        -------
+        list of (float, float, float)
+            ``(t, x, y)``: seconds and torso lengths (NaN when hidden).
+        """
         q = self._pts.get(side, deque())
         if not q:
             return []
         return [p for p in q if q[-1][0] - p[0] <= since_s]
 
     def update(self, t: float, paths: dict[str, tuple[float, float]]) -> dict[str, float]:
-        """Add one frame's points and return the scores."""
+        """Add one frame's points and return the scores.
+
+        Parameters
+        ----------
+        t : float
+            Frame time, seconds.
+        paths : dict of str to (float, float)
+            Per side the knee's ``(x, y)``, torso lengths; NaN when hidden.
+
+        Returns
+        -------
+        dict of str to float
+            Per side the RMS spread of the seen points (torso lengths) times the share of
+            frames seen; 0 with fewer than 3 seen points.
+        """
         out = {}
         for side, (x, y) in paths.items():
             q = self._pts.setdefault(side, deque())

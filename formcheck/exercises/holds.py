@@ -25,7 +25,35 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class HoldConfig:
-    """Thresholds of one hold timer (see module docstring)."""
+    """Thresholds of one hold timer (see module docstring).
+
+    Values are in the primary metric's unit, times in seconds.
+
+    Attributes
+    ----------
+    enter : float
+        In position once the value reaches this.
+    exit : float
+        Out of position below this (hysteresis); seen first to arm the timer.
+    target_s : float
+        The target hold.
+    bridge_s : float
+        Gaps shorter than this are bridged (their time counts).
+    break_on_fault_s : float
+        A form fault longer than this ends the hold.
+    min_hold_s : float
+        Shorter holds are not reported.
+    settle_rate : float or None
+        A hold opens only once the value's slope is at most this, units/s (None: no
+        check).
+    settle_window_s : float
+        Seconds of samples the slope is fit on.
+    release_drop : float or None
+        The position counts as left once the value falls this far below the hold's mean
+        (or 30% of the way to ``exit``, whichever is more); None: never.
+    hold_tolerance_s : float
+        The target counts as reached this much early.
+    """
 
     enter: float
     exit: float
@@ -40,7 +68,18 @@ class HoldConfig:
 
 
 def slope(samples: deque[tuple[float, float]]) -> float:
-    """Least-squares slope of ``(t, value)`` samples, units per second (NaN if < 3)."""
+    """Least-squares slope of ``(t, value)`` samples, units per second (NaN if < 3).
+
+    Parameters
+    ----------
+    samples : deque of (float, float)
+        ``(t, value)``: seconds and the metric's unit.
+
+    Returns
+    -------
+    float
+        Units per second; NaN with fewer than 3 samples or all at one time.
+    """
     n = len(samples)
     if n < 3:
         return math.nan
@@ -53,7 +92,20 @@ def slope(samples: deque[tuple[float, float]]) -> float:
 
 
 def settled(recent: deque[tuple[float, float]], rate: float | None) -> bool:
-    """True when the metric's recent slope (units/s) is within ``rate`` (None: always)."""
+    """True when the metric's recent slope (units/s) is within ``rate`` (None: always).
+
+    Parameters
+    ----------
+    recent : deque of (float, float)
+        ``(t, value)`` samples.
+    rate : float or None
+        The largest ``|slope|``, units/s; None: always settled.
+
+    Returns
+    -------
+    bool
+        False too when the slope is NaN (fewer than 3 samples).
+    """
     if rate is None:
         return True
     sl = slope(recent)
@@ -63,7 +115,20 @@ def settled(recent: deque[tuple[float, float]], rate: float | None) -> bool:
 def released(value: float, mean: float | None, drop: float | None, exit_: float) -> bool:
     """True when ``value`` fell below the hold's ``mean`` by ``drop`` (or 30% of mean-exit).
 
-    ``mean`` None (no sample yet) or ``drop`` None never releases.
+    Parameters
+    ----------
+    value : float
+        The metric now.
+    mean : float or None
+        The hold's mean so far; None (no sample yet) never releases.
+    drop : float or None
+        The drop that releases; None never releases.
+    exit_ : float
+        The hold's exit threshold.
+
+    Returns
+    -------
+    bool
     """
     if drop is None or mean is None:
         return False
@@ -72,7 +137,22 @@ def released(value: float, mean: float | None, drop: float | None, exit_: float)
 
 @dataclass(frozen=True)
 class Hold:
-    """One finished hold: timer time ``duration_s``, from ``start_s`` to ``end_s``."""
+    """One finished hold: timer time ``duration_s``, from ``start_s`` to ``end_s``.
+
+    Attributes
+    ----------
+    start_s, end_s : float
+        When it opened and its last good frame, seconds.
+    duration_s : float
+        The time the timer ran, seconds.
+    reached_target : bool
+        ``duration_s`` reached the target (less the tolerance).
+    mean_value, peak_value : float
+        Mean and largest value in position, the metric's unit.
+    fault_s : float
+        Seconds of gaps between good frames longer than ``bridge_s`` (not in
+        ``duration_s``).
+    """
 
     start_s: float
     end_s: float
@@ -86,11 +166,17 @@ class Hold:
 class HoldTimer:
     """Feed ``update(t_s, value, form_ok)`` per frame; returns a :class:`Hold` when one ends.
 
-    Example:
-        >>> ht = HoldTimer(HoldConfig(enter=10, exit=5, target_s=1.0, min_hold_s=0.5))
-        >>> out = [ht.update(i / 10, v, True) for i, v in enumerate([0] + [20] * 15 + [0] * 5)]
-        >>> [round(h.duration_s, 1) for h in out if h]  # in position from 0.1 s to 1.5 s
-        [1.4]
+    Parameters
+    ----------
+    cfg : HoldConfig
+        The thresholds.
+
+    Examples
+    --------
+    >>> ht = HoldTimer(HoldConfig(enter=10, exit=5, target_s=1.0, min_hold_s=0.5))
+    >>> out = [ht.update(i / 10, v, True) for i, v in enumerate([0] + [20] * 15 + [0] * 5)]
+    >>> [round(h.duration_s, 1) for h in out if h]  # in position from 0.1 s to 1.5 s
+    [1.4]
     """
 
     def __init__(self, cfg: HoldConfig) -> None:
@@ -138,7 +224,23 @@ class HoldTimer:
         return self.cfg.target_s - self.cfg.hold_tolerance_s - 1e-6
 
     def update(self, t: float, value: float, form_ok: bool = True) -> Hold | None:
-        """Advance to ``t`` (s) with the primary ``value`` (NaN = not measurable)."""
+        """Advance to ``t`` (s) with the primary ``value`` (NaN = not measurable).
+
+        Parameters
+        ----------
+        t : float
+            Frame time, seconds.
+        value : float
+            The primary metric; NaN = not measurable.
+        form_ok : bool
+            Every form rule passes this frame.
+
+        Returns
+        -------
+        Hold or None
+            The hold that ended on this frame (None also for one shorter than
+            ``min_hold_s``).
+        """
         cfg = self.cfg
         prev_t, self._prev_t = self._prev_t, t
         if not math.isnan(value):
@@ -210,7 +312,18 @@ class HoldTimer:
         )
 
     def finish(self, t: float) -> Hold | None:
-        """Close an open hold at the end of the input (``t`` = last frame time)."""
+        """Close an open hold at the end of the input (``t`` = last frame time).
+
+        Parameters
+        ----------
+        t : float
+            The last frame's time, seconds (the hold ends at its last good frame).
+
+        Returns
+        -------
+        Hold or None
+            None when no hold is open or it is shorter than ``min_hold_s``.
+        """
         if not self._active:
             return None
         return self._close(self._last_good_t)
