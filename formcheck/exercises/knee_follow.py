@@ -25,7 +25,22 @@ Point = tuple[float, float]
 
 
 class KneeFollower:
-    """Feed per frame the knee points and lifts of both legs (see module docstring)."""
+    """Feed per frame the knee points and lifts of both legs (see module docstring).
+
+    Parameters
+    ----------
+    d : ExerciseDef
+        The exercise (``enter``, ``exit``, ``min_radius``, ``circle_gap_s``).
+    fixed : {"L", "R"}, optional
+        Follow only that knee; None: the one that moves.
+
+    Attributes
+    ----------
+    side : {"L", "R"} or None
+        The knee being circled.
+    started : bool
+        True on the frame the lock was taken.
+    """
 
     def __init__(self, d: ExerciseDef, fixed: str | None = None) -> None:
         self.d = d
@@ -37,7 +52,23 @@ class KneeFollower:
         self._last: Point | None = None
 
     def update(self, t: float, paths: dict[str, Point], lift: dict[str, float]) -> Point | None:
-        """The circled knee's point this frame (NaN when hidden), or None when none is."""
+        """The circled knee's point this frame (NaN when hidden), or None when none is.
+
+        Parameters
+        ----------
+        t : float
+            Frame time, seconds.
+        paths : dict of {"L", "R"} to (float, float)
+            Each knee's point, torso lengths; NaN when hidden.
+        lift : dict of {"L", "R"} to float
+            Each knee's lift above its rest height, torso lengths.
+
+        Returns
+        -------
+        (float, float) or None
+            The followed knee's point, torso lengths (the other label's point after a
+            left/right swap); None when no knee is being circled.
+        """
         d = self.d
         scores = self.moving.update(t, paths)
         self.started = False

@@ -2,8 +2,8 @@
 
 An exercise is fully described by one frozen :class:`ExerciseDef`; the engines
 (reps, holds, circles, timed) never branch on an exercise id. Metric names are
-those of :data:`formcheck.measure.geometry.METRIC_NAMES` or of
-:data:`formcheck.measure.derived.DERIVED_METRICS`; ``{side}`` and ``{other}``
+those of :data:`formcheck.measure.registry.METRIC_NAMES` or of
+:data:`formcheck.measure.registry.DERIVED_METRICS`; ``{side}`` and ``{other}``
 in a name are replaced by ``L``/``R`` for the working and the other leg.
 
 Conventions: angles in degrees, times in seconds, positions in torso lengths.
@@ -30,13 +30,29 @@ LANDMARK_GROUPS = ("shoulders", "hips", "knees", "ankles", "feet")
 class FormRule:
     """One form check: ``min <= value <= max`` (``abs(value)`` when ``use_abs``).
 
-    ``when``: ``"whole"`` = every frame of the rep / hold / circle, ``"bottom"`` =
-    only at the end position of a rep (primary at or past ``target``), ``"hold"``
-    = while a hold (or a rep's end hold) is running. ``gates`` = a failing rule
-    pauses the hold timer; non-gating rules only cue and report. ``disqualifies`` = a
-    rep during which the rule fails is another movement (a lunge done as a squat): it is
-    not counted, and the cue says what to do instead. A NaN value (not measurable) never
-    fails a rule.
+    A NaN value (not measurable) never fails a rule.
+
+    Attributes
+    ----------
+    id : str
+        The rule's id (settings, reports).
+    metric : str
+        The metric checked (``{side}``/``{other}`` allowed).
+    cue : str
+        What the user is told when it fails.
+    max, min : float or None
+        The bounds, in the metric's unit; None: unbounded.
+    when : {"whole", "bottom", "hold"}
+        ``"whole"`` = every frame of the rep / hold / circle, ``"bottom"`` = only at the
+        end position of a rep (primary at or past ``target``), ``"hold"`` = while a hold
+        (or a rep's end hold) is running.
+    use_abs : bool
+        Check ``abs(value)``.
+    gates : bool
+        A failing rule pauses the hold timer; non-gating rules only cue and report.
+    disqualifies : bool
+        A rep during which the rule fails is another movement (a lunge done as a squat):
+        it is not counted, and the cue says what to do instead.
     """
 
     id: str
@@ -50,7 +66,17 @@ class FormRule:
     disqualifies: bool = False
 
     def passes(self, value: float) -> bool:
-        """True when ``value`` is within bounds or not measurable (NaN)."""
+        """True when ``value`` is within bounds or not measurable (NaN).
+
+        Parameters
+        ----------
+        value : float
+            The metric, in its unit; NaN = not measurable.
+
+        Returns
+        -------
+        bool
+        """
         if math.isnan(value):
             return True
         v = abs(value) if self.use_abs else value
@@ -59,7 +85,19 @@ class FormRule:
         return not (self.min is not None and v < self.min)
 
     def badness(self, value: float) -> float:
-        """How far ``value`` is outside the bounds (0 inside, NaN unknown): for 'worst value'."""
+        """How far ``value`` is outside the bounds (0 inside, NaN unknown): for 'worst value'.
+
+        Parameters
+        ----------
+        value : float
+            The metric, in its unit; NaN = not measurable.
+
+        Returns
+        -------
+        float
+            In the metric's unit: positive outside the bounds, zero or negative inside
+            (``-inf`` with no bound); NaN when ``value`` is NaN.
+        """
         if math.isnan(value):
             return math.nan
         v = abs(value) if self.use_abs else value
@@ -72,20 +110,43 @@ class FormRule:
 class ExerciseDef:
     """One movement of the catalogue. See ``docs/exercises.md``.
 
-    Thresholds (``enter``, ``exit``, ``target``, ``band_hi``) are in the primary
-    metric's unit (``unit``). Reps: a rep starts when the primary rises to
-    ``enter`` and ends when it falls below ``exit``; its end position is
-    primary >= ``target`` and must last ``end_hold_s``. Holds: in position from
-    ``enter`` until below ``exit``; the timer targets ``hold_target_s``.
-    ``rest_relative``: the thresholds count from each side's rest value, captured
-    when the setup passes (people rest with their knees tilted 0-15 degrees);
-    reported depths stay absolute. ``both_sides_in``: camera views in which both
-    landmarks of each ``needs`` pair must be seen (default: every view for an exercise
-    not filmed from the side, none for one that is, where the far limb is often hidden).
-    ``still_max`` (holds): the hip midpoint's spread over
-    ``motion_window_s`` (RMS, torso lengths) above which the body is moving, not holding
-    (jumping jacks, marching): the timer pauses as for a failing form rule and the cue is
-    "Hold still".
+    Only the fields with conventions of their own are listed here; the
+    others are documented in ``docs/exercises.md`` (units: degrees, seconds, torso
+    lengths, see the module docstring).
+
+    Attributes
+    ----------
+    unit : str
+        The primary metric's unit; ``enter``, ``exit``, ``target`` and ``band_hi`` are
+        in it.
+    enter, exit : float
+        Reps: a rep starts when the primary rises to ``enter`` and ends when it falls
+        below ``exit``. Holds: in position from ``enter`` until below ``exit``.
+    target : float
+        Reps: the end position is primary >= ``target`` and must last ``end_hold_s``.
+    band_hi : float
+        Top of the target band (charts).
+    hold_target_s : float or None
+        Holds: what the timer targets, seconds.
+    rest_relative : bool
+        The thresholds count from each side's rest value, captured when the setup passes
+        (people rest with their knees tilted 0-15 degrees); reported depths stay
+        absolute.
+    both_sides_in : frozenset of str or None
+        Camera views in which both landmarks of each ``needs`` pair must be seen
+        (default: every view for an exercise not filmed from the side, none for one that
+        is, where the far limb is often hidden).
+    depth_uncertainty : float or None
+        The reported depth's measured uncertainty (``unit``): on held-out rendered reps
+        the true depth fell within +- this of the reported one 80% of the time (None: not
+        measured).
+    depth_check : (str, float) or None
+        (derived metric with ``{side}``, minimum): that metric at a rep's deepest frame
+        must reach the minimum for the rep's depth to be trusted.
+    still_max : float or None
+        Holds: the hip midpoint's spread over ``motion_window_s`` (RMS, torso lengths)
+        above which the body is moving, not holding (jumping jacks, marching): the timer
+        pauses as for a failing form rule and the cue is "Hold still".
     """
 
     id: str
@@ -147,17 +208,43 @@ class ExerciseDef:
     notes: str = ""
 
     def metric_for(self, template: str, side: str) -> str:
-        """Resolve ``{side}``/``{other}`` in ``template`` for side ``"L"``/``"R"``."""
+        """Resolve ``{side}``/``{other}`` in ``template`` for side ``"L"``/``"R"``.
+
+        Parameters
+        ----------
+        template : str
+            A metric name, maybe with ``{side}``/``{other}``.
+        side : {"L", "R"}
+            The working leg.
+
+        Returns
+        -------
+        str
+            The concrete metric name.
+        """
         return Side.fill(template, side)
 
     @property
     def target_band(self) -> tuple[float, float]:
-        """Band of the primary metric that counts as the target position (for charts)."""
+        """Band of the primary metric that counts as the target position (for charts).
+
+        Returns
+        -------
+        (float, float)
+            ``(low, band_hi)`` in ``unit``; low is ``enter`` for holds, ``target`` otherwise.
+        """
         lo = self.enter if self.mode == "hold" else self.target
         return (lo, self.band_hi)
 
     def settings(self) -> dict[str, Any]:
-        """The user-adjustable numbers in effect (what a report shows as 'settings')."""
+        """The user-adjustable numbers in effect (what a report shows as 'settings').
+
+        Returns
+        -------
+        dict
+            Each of :data:`SETTING_RANGES` -> its value, and ``"rules"``: rule id ->
+            ``{"min", "max"}``.
+        """
         out: dict[str, Any] = {k: getattr(self, k) for k in SETTING_RANGES}
         out["rules"] = {r.id: {"min": r.min, "max": r.max} for r in self.rules}
         return out
@@ -165,16 +252,29 @@ class ExerciseDef:
     def with_settings(self, overrides: dict[str, Any] | None) -> ExerciseDef:
         """A copy with user ``overrides`` applied, every number validated.
 
-        Keys: any of :data:`SETTING_RANGES` (for reps with an end hold,
-        ``hold_target_s`` also sets ``end_hold_s``; for timed work,
-        ``timed_target_s``), plus ``"rules": {rule_id: {"min"|"max": x}}``
-        (or ``{rule_id: x}`` to set the rule's one bound). Raises ``ValueError``
-        with a one-line message naming the setting and its valid range.
+        Parameters
+        ----------
+        overrides : dict or None
+            Keys: any of :data:`SETTING_RANGES` (for reps with an end hold,
+            ``hold_target_s`` also sets ``end_hold_s``; for timed work,
+            ``timed_target_s``), plus ``"rules": {rule_id: {"min"|"max": x}}``
+            (or ``{rule_id: x}`` to set the rule's one bound). None: no change.
 
-        Example:
-            >>> from formcheck.exercises import get_exercise
-            >>> get_exercise("knee_to_knee").with_settings({"hold_target_s": 10}).hold_target_s
-            10.0
+        Returns
+        -------
+        ExerciseDef
+            The updated copy.
+
+        Raises
+        ------
+        ValueError
+            With a one-line message naming the setting and its valid range.
+
+        Examples
+        --------
+        >>> from formcheck.exercises import get_exercise
+        >>> get_exercise("knee_to_knee").with_settings({"hold_target_s": 10}).hold_target_s
+        10.0
         """
         return apply_settings(self, overrides or {})
 
@@ -262,7 +362,27 @@ def _rule_overrides(d: ExerciseDef, spec: Any) -> tuple[FormRule, ...]:
 
 
 def apply_settings(d: ExerciseDef, overrides: dict[str, Any]) -> ExerciseDef:
-    """Validate ``overrides`` and return the updated definition (see ``with_settings``)."""
+    """Validate ``overrides`` and return the updated definition (see ``with_settings``).
+
+    Parameters
+    ----------
+    d : ExerciseDef
+        The definition.
+    overrides : dict
+        As for :meth:`ExerciseDef.with_settings`.
+
+    Returns
+    -------
+    ExerciseDef
+        The updated copy.
+
+    Raises
+    ------
+    ValueError
+        An unknown or out-of-range setting, or thresholds out of order (``exit`` not
+        below ``enter``, ``target`` below ``enter`` for reps, ``band_hi`` not above
+        ``target``).
+    """
     if not isinstance(overrides, dict):
         raise ValueError(f"settings must be a dict, got {type(overrides).__name__}")
     changes: dict[str, Any] = {}
