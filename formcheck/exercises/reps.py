@@ -24,7 +24,39 @@ from formcheck.exercises.holds import released, settled
 
 @dataclass(frozen=True)
 class RepConfig:
-    """Thresholds of one rep counter (see module docstring)."""
+    """Thresholds of one rep counter (see module docstring).
+
+    Values are in the primary metric's unit (higher = deeper), times in seconds.
+
+    Attributes
+    ----------
+    enter : float
+        A rep starts when the value rises to this.
+    exit : float
+        A rep ends when the value falls below this (also the rest position).
+    target : float
+        The end position: at or past this.
+    min_rep_s : float
+        A rep shorter than this is not counted (``"too_short"``).
+    end_hold_s : float
+        The end position must be held this long (``"hold_too_short"`` otherwise).
+    bridge_s : float
+        NaN gaps and dips below ``target`` shorter than this are bridged.
+    settle_rate : float or None
+        The end hold starts once the value's slope is at most this, units/s (None: no
+        check).
+    settle_window_s : float
+        Seconds of samples the slope is fit on.
+    release_drop : float or None
+        The end hold stops when the value falls this far below its mean (or 30% of the
+        way to ``exit``); None: never.
+    hold_tolerance_s : float
+        The end hold may be this much short.
+    early_s : float
+        A rep that began within this many seconds of the first frame (a file that starts
+        mid-movement: part of the rep happened before the recording) needs only
+        :data:`EARLY_MIN_FRACTION` of ``min_rep_s``. 0 (live): every rep needs all of it.
+    """
 
     enter: float
     exit: float
@@ -48,7 +80,24 @@ EARLY_MIN_FRACTION = 0.6
 
 @dataclass(frozen=True)
 class Rep:
-    """One finished rep attempt. ``counted`` is False for too-short or unheld reps."""
+    """One finished rep attempt. ``counted`` is False for too-short or unheld reps.
+
+    Attributes
+    ----------
+    start_s, end_s : float
+        From the last rest frame before it to when it ended, seconds.
+    peak_s : float
+        When the value peaked, seconds.
+    peak_value : float
+        The deepest value, the primary metric's unit.
+    hold_s : float
+        The longest end-position hold, seconds.
+    counted : bool
+        False for too-short or unheld reps (and lost tracking).
+    reason : str or None
+        Why it was not counted: ``"too_short"``, ``"hold_too_short"`` or
+        ``"lost_tracking"``; None when counted.
+    """
 
     start_s: float
     end_s: float
@@ -62,11 +111,22 @@ class Rep:
 class RepCounter:
     """Feed ``update(t_s, value)`` once per frame; it returns a :class:`Rep` when one ends.
 
-    Example:
-        >>> rc = RepCounter(RepConfig(enter=20, exit=10, target=30, min_rep_s=0.5))
-        >>> reps = [rc.update(i / 10, v) for i, v in enumerate([0, 25, 35, 35, 35, 35, 0])]
-        >>> [r.counted for r in reps if r]
-        [True]
+    Parameters
+    ----------
+    cfg : RepConfig
+        The thresholds.
+
+    Attributes
+    ----------
+    state : {"idle", "ready", "moving", "holding"}
+        See the module docstring.
+
+    Examples
+    --------
+    >>> rc = RepCounter(RepConfig(enter=20, exit=10, target=30, min_rep_s=0.5))
+    >>> reps = [rc.update(i / 10, v) for i, v in enumerate([0, 25, 35, 35, 35, 35, 0])]
+    >>> [r.counted for r in reps if r]
+    [True]
     """
 
     def __init__(self, cfg: RepConfig) -> None:
@@ -107,7 +167,20 @@ class RepCounter:
         self._last_t = t
 
     def update(self, t: float, value: float) -> Rep | None:
-        """Advance to time ``t`` (s) with the primary ``value`` (NaN = not measurable)."""
+        """Advance to time ``t`` (s) with the primary ``value`` (NaN = not measurable).
+
+        Parameters
+        ----------
+        t : float
+            Frame time, seconds.
+        value : float
+            The primary metric; NaN = not measurable.
+
+        Returns
+        -------
+        Rep or None
+            The rep attempt that ended on this frame (counted or not).
+        """
         if self._t0 is None:
             self._t0 = t
         self._tick(t)
@@ -154,9 +227,21 @@ class RepCounter:
         return None
 
     def finish(self, t: float) -> Rep | None:
-        """End of the set at ``t`` (s): a rep that reached ``target`` and is back below
-        ``enter`` (a clip that ends just as the person comes back up) ends here as if its
-        value had fallen below ``exit``; any other unfinished rep is dropped (None)."""
+        """End of the set at ``t`` (s).
+
+        A rep that reached ``target`` and is back below ``enter`` (a clip that ends just as
+        the person comes back up) ends here as if its value had fallen below ``exit``; any
+        other unfinished rep is dropped (None).
+
+        Parameters
+        ----------
+        t : float
+            The last frame's time, seconds (used when no valid frame was seen).
+
+        Returns
+        -------
+        Rep or None
+        """
         if not self.in_rep or self._last_value is None:
             return None
         if self._peak < self.cfg.target or self._last_value >= self.cfg.enter:
@@ -164,8 +249,10 @@ class RepCounter:
         return self._end(self._last_valid_t if self._last_valid_t is not None else t)
 
     def cancel(self) -> None:
-        """Drop the rep under way, if any, uncounted and unreported (its baseline was
-        wrong); the next rep starts from rest again."""
+        """Drop the rep under way, if any, uncounted and unreported (its baseline was wrong).
+
+        The next rep starts from rest again.
+        """
         if self.in_rep:
             self.state = "idle"
             self._hold_start = self._hold_last = None

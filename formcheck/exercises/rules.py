@@ -18,7 +18,18 @@ from formcheck.exercises.model import FormRule
 def applies(rule: FormRule, mode: str, at_bottom: bool) -> bool:
     """Whether ``rule`` is checked on a frame of an active rep/hold/circle/timed stretch.
 
-    ``at_bottom``: reps = primary at or past ``target``; other modes: always True.
+    Parameters
+    ----------
+    rule : FormRule
+        The rule.
+    mode : str
+        The exercise's mode (``"reps"``, ``"hold"``, ``"circles"``, ``"timed"``).
+    at_bottom : bool
+        Reps: primary at or past ``target``; other modes: ignored (always checked).
+
+    Returns
+    -------
+    bool
     """
     if rule.when == "whole" or mode != "reps":
         return True
@@ -27,7 +38,23 @@ def applies(rule: FormRule, mode: str, at_bottom: bool) -> bool:
 
 @dataclass
 class RuleTally:
-    """One rule over one rep or hold: violated seconds and the worst value."""
+    """One rule over one rep or hold: violated seconds and the worst value.
+
+    Attributes
+    ----------
+    rule : FormRule
+        The rule.
+    metric : str
+        The resolved metric of the worst value.
+    fail_s : float
+        Seconds the rule was violated.
+    worst_bad : float
+        :meth:`FormRule.badness` of the worst value.
+    worst_value : float
+        The value furthest outside the bounds (metric's unit); NaN until checked.
+    checked : bool
+        At least one measurable value was added.
+    """
 
     rule: FormRule
     metric: str = ""
@@ -37,7 +64,17 @@ class RuleTally:
     checked: bool = False
 
     def add(self, value: float, metric: str, dt: float) -> None:
-        """Add one frame's ``value`` (of resolved ``metric``), lasting ``dt`` seconds."""
+        """Add one frame's ``value`` (of resolved ``metric``), lasting ``dt`` seconds.
+
+        Parameters
+        ----------
+        value : float
+            The metric, in its unit; NaN is skipped.
+        metric : str
+            The resolved metric name.
+        dt : float
+            The frame's duration, seconds.
+        """
         if math.isnan(value):
             return
         self.checked = True
@@ -48,7 +85,19 @@ class RuleTally:
             self.fail_s += dt
 
     def result(self, min_fail_s: float) -> dict[str, Any]:
-        """``{"pass": bool|None, "worst": float|None, "metric": str, "fail_s": float}``."""
+        """``{"pass": bool|None, "worst": float|None, "metric": str, "fail_s": float}``.
+
+        Parameters
+        ----------
+        min_fail_s : float
+            Seconds of violation at which the rule fails.
+
+        Returns
+        -------
+        dict
+            ``pass`` and ``worst`` are None when never checked; ``worst`` rounded to 2
+            decimals, ``fail_s`` (seconds) to 3.
+        """
         if not self.checked:
             return {
                 "pass": None,
@@ -66,7 +115,17 @@ class RuleTally:
 
 @dataclass
 class FormLog:
-    """Tallies of every rule over one rep or hold, plus the cues raised during it."""
+    """Tallies of every rule over one rep or hold, plus the cues raised during it.
+
+    Attributes
+    ----------
+    rules : tuple of FormRule
+        The rules.
+    tallies : dict of str to RuleTally
+        Rule id -> its tally (built from ``rules``).
+    cues : list of str
+        The cues raised.
+    """
 
     rules: tuple[FormRule, ...]
     tallies: dict[str, RuleTally] = field(default_factory=dict)
@@ -76,22 +135,62 @@ class FormLog:
         self.tallies = {r.id: RuleTally(r) for r in self.rules}
 
     def add(self, rid: str, value: float, metric: str, dt: float) -> None:
-        """Add one frame of rule ``rid``."""
+        """Add one frame of rule ``rid``.
+
+        Parameters
+        ----------
+        rid : str
+            The rule id.
+        value : float
+            The metric, in its unit (NaN skipped).
+        metric : str
+            The resolved metric name.
+        dt : float
+            The frame's duration, seconds.
+        """
         self.tallies[rid].add(value, metric, dt)
 
     def results(self, min_fail_s: float) -> dict[str, dict[str, Any]]:
-        """Rule id -> result dict (see :meth:`RuleTally.result`)."""
+        """Rule id -> result dict (see :meth:`RuleTally.result`).
+
+        Parameters
+        ----------
+        min_fail_s : float
+            Seconds of violation at which a rule fails.
+
+        Returns
+        -------
+        dict of str to dict
+        """
         return {rid: t.result(min_fail_s) for rid, t in self.tallies.items()}
 
 
 class CueTimer:
-    """Tracks how long each rule has been failing, to cue only lasting faults."""
+    """Tracks how long each rule has been failing, to cue only lasting faults.
+
+    Parameters
+    ----------
+    cue_after_s : float
+        Seconds a violation must last before it is cued.
+    """
 
     def __init__(self, cue_after_s: float = 0.3) -> None:
         self.cue_after_s = cue_after_s
         self._since: dict[str, float] = {}
 
     def update(self, t: float, failing: set[str]) -> list[str]:
-        """Rule ids failing for at least ``cue_after_s`` as of time ``t``."""
+        """Rule ids failing for at least ``cue_after_s`` as of time ``t``.
+
+        Parameters
+        ----------
+        t : float
+            Now, seconds.
+        failing : set of str
+            Rule ids failing this frame (the others are forgotten).
+
+        Returns
+        -------
+        list of str
+        """
         self._since = {rid: self._since.get(rid, t) for rid in failing}
         return [rid for rid, t0 in self._since.items() if t - t0 >= self.cue_after_s - 1e-9]
