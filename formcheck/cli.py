@@ -14,8 +14,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from formcheck.batch.bench import bench_batch
+from formcheck.batch.jobs import Options, PlanError, make_jobs
+from formcheck.batch.pool import default_workers
+from formcheck.batch.runner import run_batch
+from formcheck.bench import make_phone_clip, run_bench
+from formcheck.data import SAMPLES_DIR
+from formcheck.errors import user_message
 from formcheck.exercises import CATALOGUE
 from formcheck.outputs.summary import summary_lines
+from formcheck.session import analyze_video
 
 #: The exercise ids, in catalogue order (the catalogue is the single source).
 EXERCISE_IDS: tuple[str, ...] = tuple(CATALOGUE)
@@ -100,7 +108,6 @@ def _summary_lines(report: dict) -> list[str]:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from formcheck.session import analyze_video
 
     video = Path(args.video)
     if not video.exists():
@@ -140,8 +147,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from formcheck.batch.jobs import Options, PlanError, make_jobs
-    from formcheck.batch.runner import run_batch
 
     if not args.inputs and not args.plan:
         raise UserError("name the videos (files, folders or globs), or give --plan plan.csv")
@@ -166,7 +171,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def _batch_inputs(items: list[str]) -> list[str]:
     """Batch inputs with ``samples`` (or ``sample_videos``) standing for the bundled sample
     clips, unless a file or folder of that name exists here."""
-    from formcheck.data import SAMPLES_DIR
 
     return [str(SAMPLES_DIR) if i in ("samples", "sample_videos") and not Path(i).exists()
             else i for i in items]  # fmt: skip
@@ -189,7 +193,6 @@ def cmd_exercises(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from formcheck.bench import run_bench
 
     if args.batch:
         return _bench_batch(args)
@@ -197,7 +200,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not video.exists():
         raise UserError(f"{video}: file not found")
     if args.phone_clip:
-        from formcheck.bench import make_phone_clip
 
         with tempfile.TemporaryDirectory() as tmp:
             phone = make_phone_clip(video, Path(tmp) / "phone_1080p_portrait.mp4")
@@ -209,8 +211,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _bench_batch(args: argparse.Namespace) -> int:
-    from formcheck.batch.bench import bench_batch
-    from formcheck.batch.jobs import PlanError
 
     inputs = _batch_inputs([args.video, *args.more])
     try:
@@ -308,7 +308,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_batch(sub) -> None:
-    from formcheck.batch.pool import default_workers
 
     c = sub.add_parser(
         "batch", help="analyse many videos: one folder each, batch.csv/json, index.html",
@@ -366,7 +365,6 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0) if e.code in (0, None) else 2
-    from formcheck.errors import user_message
 
     if argv is None:
         silence_native_logs()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from formcheck.file_loop import AnalysisCancelled
+from formcheck.pose.estimator import PoseModelError
+from formcheck.video import VideoError
+
 
 def user_message(exc: BaseException) -> str | None:
     """A one-line message for an expected failure, or None for a real bug."""
-    from formcheck.file_loop import AnalysisCancelled
-    from formcheck.pose.estimator import PoseModelError
-    from formcheck.video import VideoError
-
     if isinstance(exc, VideoError | PoseModelError | AnalysisCancelled):
         return str(exc)
     name = type(exc).__name__

@@ -10,7 +10,7 @@ timed seconds per side, and the injected form faults. This tool runs
 * detection rate (share of frames with a person, 0..1);
 * mean absolute error (MAE) per metric family against the truth, over the frames where
   both values are finite, for the families measured in the clip's camera view (the
-  "best view" of ``formcheck.measure.geometry.METRICS``); also the MAE at the target position
+  "best view" of ``formcheck.measure.registry.METRICS``); also the MAE at the target position
   (frames inside the true holds, +-``PEAK_HALF_WINDOW_S`` around each true rep's peak,
   and the circling windows). Degrees, except ``knee_ankle_ratio`` (a ratio);
 * count error per side (reps, holds or circles, by the exercise's mode), hold time error

@@ -532,11 +532,3 @@ BASELINE_POSE_KEYS = (
     "shoulder_w",
     "torso_dy",
 )
-
-
-def __getattr__(name: str):  # transitional: these moved to the registry and trunk
-    from formcheck.measure import registry, trunk
-
-    if name in ("DERIVED_METRICS", "with_derived"):
-        return getattr(registry, name)
-    return getattr(trunk, name)

@@ -582,11 +582,3 @@ def standing_tall(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
         hips = np.linalg.norm(xy[..., HIP["L"], :] - xy[..., HIP["R"], :], axis=-1)
         torso_hips = tl / hips
     return (torso_hips >= TALL_TORSO_HIPS) & (knee_below >= TALL_KNEE_BELOW)
-
-
-def __getattr__(name: str):  # transitional: these moved to the registry (removed below)
-    from formcheck.measure import registry
-
-    if name in ("METRICS", "METRIC_NAMES", "compute_metrics"):
-        return getattr(registry, name)
-    raise AttributeError(name)

@@ -22,7 +22,7 @@ from formcheck.measure.registry import METRIC_NAMES
 
 SCHEMA = "formcheck.report/1"
 
-#: Columns of frames.csv, in order. Metric values in the units of geometry.METRICS.
+#: Columns of frames.csv, in order. Metric values in the units of registry.METRICS.
 CSV_COLUMNS: tuple[str, ...] = (
     "frame", "t_s", "detected", "n_people", "view", "position", *METRIC_NAMES,
     "primary_metric", "primary", "primary_reliable", "phase", "count", "cue",

@@ -3,7 +3,7 @@
 
 For each ``formcheck/data/samples/*.mp4`` (or the paths given) this runs the MediaPipe Pose
 Landmarker (Tasks API, VIDEO mode) on every frame and compares MediaPipe's metrics,
-computed with :func:`formcheck.measure.geometry.compute_metrics`, with the sidecar's truth:
+computed with :func:`formcheck.measure.registry.compute_metrics`, with the sidecar's truth:
 detection rate, and the mean absolute error of the metrics that matter for the view
 (knee flexion from the side, knee drop / FPPA from the front, ...).
 
