@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.pose.landmarks import Side
 from tools.accuracy_faults import FAULT_RULES
-from tools.accuracy_truth import PEAK_TRUTH, SIDE_CODES, _arr
+from tools.accuracy_truth import PEAK_TRUTH, _arr
 
 
 def _side_counts(items: list[dict]) -> dict[str, int]:
@@ -121,7 +122,7 @@ def peak_errors(sc: dict, result: dict) -> list[dict[str, Any]]:
     truth_items = (sc.get("holds") if mode == "hold" else sc.get("reps")) or []
     out, used = [], set()
     for it in truth_items:
-        series = fn(tr, SIDE_CODES.get(it["side"], "L"))
+        series = fn(tr, Side.code(it["side"]) or "L")
         inside = (t >= it["start_s"]) & (t <= it["end_s"]) & np.isfinite(series)
         true_peak = float(np.max(series[inside])) if inside.any() else math.nan
         best, best_ov = None, 0.0

@@ -45,9 +45,6 @@ PEAK_HALF_WINDOW_S = 0.25
 #: Largest time difference (s) for a result frame to be matched with a sidecar frame.
 ALIGN_TOL_S = 0.02
 
-SIDE_CODES = {"left": "L", "right": "R"}
-
-
 def _m(tr: dict[str, np.ndarray], name: str) -> np.ndarray:
     return tr[name]
 

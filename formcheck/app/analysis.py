@@ -26,6 +26,7 @@ from formcheck.app.charts import primary_metrics, series_for
 from formcheck.data import SAMPLES_DIR
 from formcheck.exercises import get_exercise
 from formcheck.outputs.report import read_frames_csv
+from formcheck.pose.landmarks import Side
 from formcheck.video import VideoError
 
 SAMPLE_DIR = Path(os.environ.get("FORMCHECK_SAMPLES", SAMPLES_DIR))
@@ -94,9 +95,8 @@ def list_samples(folder: Path | None = None) -> list[Sample]:
         ex, _, variant = p.stem.partition("__")
         ex = meta.get("exercise") if isinstance(meta.get("exercise"), str) else ex
         settings = meta.get("settings") if isinstance(meta.get("settings"), dict) else {}
-        side = {"l": "left", "left": "left", "r": "right", "right": "right"}.get(
-            str(meta.get("side", "")).lower(), "auto"
-        )
+        code = Side.code(str(meta.get("side", "")))
+        side = Side.name(code) if code else "auto"
         out.append(
             Sample(p, ex or None, meta.get("variant") or variant, dict(settings), side,
                    _describe(meta), _expected(meta))

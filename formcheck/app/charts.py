@@ -24,7 +24,7 @@ from formcheck.exercises.model import ExerciseDef
 from formcheck.measure.derived import BASELINE_METRICS
 from formcheck.measure.registry import DERIVED_METRICS, with_derived
 from formcheck.outputs.set_summary import norm_side
-from formcheck.pose.landmarks import split_side
+from formcheck.pose.landmarks import Side, split_side
 
 Points = list[tuple[float, float]]
 
@@ -157,7 +157,7 @@ def primary_metrics(
     if "{side}" in tmpl:
         code = norm_side(side) if side != "auto" else "both"
         sides = [code] if code in ("L", "R") else ["L", "R"]
-        return [tmpl.replace("{side}", s).replace("{other}", "R" if s == "L" else "L")
+        return [Side.fill(tmpl, s)
                 for s in sides]  # fmt: skip
     return [tmpl]
 

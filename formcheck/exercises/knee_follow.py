@@ -15,6 +15,7 @@ import math
 
 from formcheck.exercises.circles import MovingSide
 from formcheck.exercises.model import ExerciseDef
+from formcheck.pose.landmarks import Side
 
 #: A knee moving this far in one frame (torso lengths) is a left/right label swap.
 SWAP_JUMP = 0.08
@@ -95,7 +96,7 @@ class KneeFollower:
         return self.moving.recent(self.side, LOOKBACK_S)[:-1]
 
     def _follow(self, paths: dict[str, Point], c: str) -> Point:
-        o = "R" if c == "L" else "L"
+        o = Side.other(c)
         own, other = paths[c], paths[o]
         last = self._last
         if (

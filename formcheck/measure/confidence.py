@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from formcheck.measure.registry import METRICS, find
-from formcheck.pose.landmarks import SIDE_CODES, split_side
+from formcheck.pose.landmarks import SIDE_CODES, Side, split_side
 
 NOT_MEASURABLE = "not measurable from this camera angle"
 
@@ -181,8 +181,7 @@ def used_metrics(exercise, sides: Iterable[str] = ("L", "R")) -> list[str]:
     out: list[str] = []
     for n in names:
         for s in sides:
-            o = "R" if s == "L" else "L"
-            for b in base_metrics(n.replace("{side}", s).replace("{other}", o)):
+            for b in base_metrics(Side.fill(n, s)):
                 if b not in out:
                     out.append(b)
     return out

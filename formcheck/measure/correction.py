@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.data import CORRECTIONS_DIR
-from formcheck.pose.landmarks import HIP, KNEE, SHOULDER
+from formcheck.pose.landmarks import HIP, KNEE, SHOULDER, Side
 
 #: Where the committed model file lives.
 MODEL_DIR = CORRECTIONS_DIR
@@ -436,7 +436,7 @@ def knee_lateral(xy: np.ndarray, side: str) -> float:
     float
         Hip widths, + = lateral; NaN when the hip width is 0 or not finite.
     """
-    other = "R" if side == "L" else "L"
+    other = Side.other(side)
     hip, ohip, knee = xy[HIP[side]], xy[HIP[other]], xy[KNEE[side]]
     width = abs(float(ohip[0] - hip[0]))
     if not width or not math.isfinite(width):

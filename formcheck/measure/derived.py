@@ -28,6 +28,7 @@ from formcheck.pose.landmarks import (
     SHOULDER,
     VISIBILITY_THRESHOLD,
     PoseFrame,
+    Side,
 )
 
 _NAN = math.nan
@@ -142,7 +143,7 @@ def knee_lift(v: Values, b: Values, p: PoseFrame | None, side: str) -> float:
     if math.isnan(ref):
         ref = value(b, f"knee_rel_y_{side}")
     if math.isnan(ref):
-        ref = knee_path_y(v, b, p, "R" if side == "L" else "L")
+        ref = knee_path_y(v, b, p, Side.other(side))
     return ref - knee_path_y(v, b, p, side)
 
 
@@ -187,7 +188,7 @@ def foot_back(pose: PoseFrame | None, side: str) -> float:
     )
     if abs(fwd) < 1e-6 or torso < 1e-6:
         return _NAN
-    other = "R" if side == "L" else "L"
+    other = Side.other(side)
     behind = (xy[ANKLE[other], 0] - xy[ANKLE[side], 0]) * math.copysign(1.0, fwd)
     return float(behind / torso)
 
@@ -221,7 +222,7 @@ def knee_drop_planted(v: Values, b: Values, pose: PoseFrame | None, side: str) -
     xy = seen_xy(pose, [KNEE[side], HIP["L"], HIP["R"]])
     if xy is None or math.isnan(ax) or math.isnan(ay):
         return value(v, f"knee_drop_{side}")
-    other = "R" if side == "L" else "L"
+    other = Side.other(side)
     medial = 1.0 if xy[HIP[other], 0] >= xy[HIP[side], 0] else -1.0
     dx, dy = xy[KNEE[side], 0] - ax, xy[KNEE[side], 1] - ay
     return math.degrees(math.atan2(dx * medial, -dy))

@@ -21,16 +21,15 @@ from dataclasses import asdict, dataclass, field
 
 from formcheck.exercises import get_exercise
 from formcheck.exercises.result import SideStats
+from formcheck.pose.landmarks import Side
 
-SIDE_NAMES = {"L": "Left", "R": "Right", "both": "Both"}
-_SIDE_CODES = {"l": "L", "left": "L", "r": "R", "right": "R"}
 #: Units of the result (``ExerciseDef.unit``) as a card writes them after a number.
 _UNIT_SUFFIX = {"deg": "°"}
 
 
 def norm_side(side) -> str:
     """``"left"``/``"L"`` -> ``"L"``, ``"right"``/``"R"`` -> ``"R"``, anything else ``"both"``."""
-    return _SIDE_CODES.get(str(side or "both").lower(), "both")
+    return Side.code(str(side or "both")) or "both"
 
 
 def finite_float(x) -> float | None:
@@ -65,7 +64,7 @@ class SideSummary:
 
     @property
     def label(self) -> str:
-        return SIDE_NAMES.get(self.side, self.side)
+        return Side.name(self.side).capitalize() if self.side in Side.CODES else "Both"
 
 
 @dataclass

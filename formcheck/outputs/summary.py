@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from formcheck.outputs.set_summary import SetSummary, SideSummary, summarize
-
-SIDE_WORDS = {"L": "left", "R": "right", "both": "both sides"}
+from formcheck.pose.landmarks import Side
 
 
 def _fmt(v, unit: str) -> str:
@@ -63,7 +62,7 @@ def set_lines(s: SetSummary) -> list[str]:
     unit = s.unit_id
     lines = [f"{s.exercise}: {s.mode}"]
     for side in s.sides.values():
-        who = SIDE_WORDS.get(side.side, side.side)
+        who = Side.name(side.side) if side.side in Side.CODES else "both sides"
         lines.append(f"  {who}: {_what(side, s.mode)}{_depth(side, unit)}")
     if s.asymmetry is not None and s.asymmetry_pct is not None:
         lines.append(
