@@ -26,7 +26,19 @@ class UnknownExerciseError(KeyError):
 def get_exercise(exercise_id: str) -> ExerciseDef:
     """The catalogue definition for ``exercise_id``.
 
-    Raises :class:`UnknownExerciseError` (a ``KeyError``) listing the valid ids.
+    Parameters
+    ----------
+    exercise_id : str
+        An id of :data:`CATALOGUE`.
+
+    Returns
+    -------
+    ExerciseDef
+
+    Raises
+    ------
+    UnknownExerciseError
+        A ``KeyError`` listing the valid ids.
     """
     try:
         return CATALOGUE[exercise_id]

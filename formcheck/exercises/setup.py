@@ -52,9 +52,22 @@ def frame_problems(d: ExerciseDef, fm: FrameMetrics) -> list[str]:
     """Instructions for everything wrong with this frame's setup (empty = fine).
 
     Order: detection, people, framing, view, position (an exercise done lying is refused
-    while the body clearly stands tall: :func:`~formcheck.measure.geometry.standing_tall`). One
-    landmark of each pair must be visible, or both in the views of
+    while the body clearly stands tall: :func:`~formcheck.measure.geometry.standing_tall`).
+    One landmark of each pair must be visible, or both in the views of
     ``ExerciseDef.both_sides_in``.
+
+    Parameters
+    ----------
+    d : ExerciseDef
+        The exercise (``needs``, ``views``, ``positions`` and their cues).
+    fm : FrameMetrics
+        The frame.
+
+    Returns
+    -------
+    list of str
+        Instructions to the user, no duplicates; only :data:`NOT_IN_VIEW` when nobody
+        was detected.
     """
     if not fm.detected:
         return [NOT_IN_VIEW]
@@ -85,7 +98,17 @@ def _standing_tall(fm: FrameMetrics) -> bool:
 
 @dataclass(frozen=True)
 class SetupStatus:
-    """Debounced setup state of one frame: ``ok`` and the problems to show."""
+    """Debounced setup state of one frame: ``ok`` and the problems to show.
+
+    Attributes
+    ----------
+    ok : bool
+        The setup passes.
+    problems : list of str
+        The problems to show now.
+    new_problems : list of str
+        Those not shown on the previous frame.
+    """
 
     ok: bool
     problems: list[str]
@@ -93,7 +116,25 @@ class SetupStatus:
 
 
 class SetupMonitor:
-    """Debounces :func:`frame_problems` over time (see module docstring)."""
+    """Debounces :func:`frame_problems` over time (see module docstring).
+
+    Parameters
+    ----------
+    d : ExerciseDef
+        The exercise; its ``bridge_s`` is the problem delay, its ``settle_s`` the
+        problem-free time before the setup passes (seconds).
+    view_delay : float
+        Seconds a view or position problem must last before it breaks a passing setup.
+
+    Attributes
+    ----------
+    ok : bool
+        The setup passes now.
+    ever_ok : bool
+        It has passed at least once.
+    seconds : dict of str to float
+        Seconds each problem was shown.
+    """
 
     def __init__(self, d: ExerciseDef, view_delay: float = 1.0) -> None:
         self.d = d
@@ -111,7 +152,17 @@ class SetupMonitor:
         return self.view_delay if p in (self.d.view_cue, self.d.position_cue) else self.delay
 
     def update(self, fm: FrameMetrics) -> SetupStatus:
-        """Check one frame and return the debounced status."""
+        """Check one frame and return the debounced status.
+
+        Parameters
+        ----------
+        fm : FrameMetrics
+            The frame (its ``t_s`` in seconds).
+
+        Returns
+        -------
+        SetupStatus
+        """
         t = fm.t_s
         dt = 0.0 if self._prev_t is None else max(t - self._prev_t, 0.0)
         self._prev_t = t

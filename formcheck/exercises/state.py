@@ -11,7 +11,21 @@ EVENT_KINDS = ("rep_done", "hold_done", "circle_done", "timed_done", "cue", "set
 
 @dataclass(frozen=True)
 class Event:
-    """Something that happened at ``t_s`` seconds; ``side`` is left/right/both or None."""
+    """Something that happened at ``t_s`` seconds; ``side`` is left/right/both or None.
+
+    Attributes
+    ----------
+    t_s : float
+        When, seconds.
+    kind : str
+        One of :data:`EVENT_KINDS`.
+    side : str or None
+        ``"left"``, ``"right"``, ``"both"`` or None.
+    message : str
+        Text for the user.
+    data : dict
+        Kind-specific details (JSON-able).
+    """
 
     t_s: float
     kind: str
@@ -20,7 +34,13 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able dict."""
+        """JSON-able dict.
+
+        Returns
+        -------
+        dict
+            The fields, ``t_s`` rounded to 3 decimals.
+        """
         return {
             "t_s": round(self.t_s, 3),
             "kind": self.kind,
@@ -34,12 +54,37 @@ class Event:
 class TrackerState:
     """Everything needed to draw one frame live (see ``ExerciseTracker.update``).
 
-    ``counts``: completed reps / holds / circles (timed: whole seconds) per side key
-    ("left"/"right", or "both"). ``phase``: setup / ready / moving / holding / resting.
-    ``primary_value`` is in the exercise's unit (NaN when not measurable);
-    ``target_band`` is ``(lo, hi)`` of the target position in that unit.
-    ``cue`` is the message to show now (setup problems first); ``events`` are
-    this frame's new events.
+    Attributes
+    ----------
+    exercise_id : str
+        The exercise.
+    mode : str
+        The exercise's mode.
+    counts : dict of str to int
+        Completed reps / holds / circles (timed: whole seconds) per side key
+        ("left"/"right", or "both").
+    active_side : str or None
+        The side being worked.
+    phase : str
+        setup / ready / moving / holding / resting.
+    hold_elapsed_s : float
+        Seconds of the hold under way.
+    hold_target_s : float or None
+        The hold target, seconds.
+    primary_metric : str
+        The primary metric's name.
+    primary_value : float
+        In the exercise's unit (NaN when not measurable).
+    target_band : (float, float)
+        ``(lo, hi)`` of the target position in that unit.
+    setup_ok : bool
+        The setup passes.
+    setup_problems : list of str
+        The setup problems shown.
+    cue : str or None
+        The message to show now (setup problems first).
+    events : list of Event
+        This frame's new events.
     """
 
     exercise_id: str

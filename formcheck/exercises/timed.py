@@ -24,7 +24,15 @@ from formcheck.exercises.holds import slope
 
 
 class MotionMeter:
-    """Spread of a 2D path over a sliding window (torso lengths), NaN until enough data."""
+    """Spread of a 2D path over a sliding window (torso lengths), NaN until enough data.
+
+    Parameters
+    ----------
+    window_s : float
+        The window, seconds.
+    min_fill : float
+        The samples must span at least this share of the window.
+    """
 
     def __init__(self, window_s: float = 1.5, min_fill: float = 0.5) -> None:
         self.window_s = window_s
@@ -32,8 +40,25 @@ class MotionMeter:
         self._pts: deque[tuple[float, float, float]] = deque()
 
     def update(self, t: float, x: float, y: float) -> float:
-        """Add a sample and return the spread; a sample with both NaN is skipped, one NaN
-        coordinate counts as 0 (e.g. no hip-line tilt without landmarks)."""
+        """Add a sample and return the spread.
+
+        A sample with both NaN is skipped, one NaN coordinate counts as 0 (e.g. no hip-line
+        tilt without landmarks).
+
+        Parameters
+        ----------
+        t : float
+            Time, seconds.
+        x, y : float
+            The point (torso lengths for the hip midpoint, degrees for the hip line's tilt
+            and yaw).
+
+        Returns
+        -------
+        float
+            Root of the summed variances of x and y, in their unit; NaN with fewer than 3
+            samples or spanning under ``min_fill`` of the window.
+        """
         if math.isnan(x) != math.isnan(y):
             x, y = (0.0 if math.isnan(x) else x), (0.0 if math.isnan(y) else y)
         if not (math.isnan(x) or math.isnan(y)):
@@ -50,7 +75,29 @@ class MotionMeter:
 
 
 class PositionGate:
-    """In-position test with settle-to-open and release-to-close (see module docstring)."""
+    """In-position test with settle-to-open and release-to-close (see module docstring).
+
+    Parameters
+    ----------
+    enter : float
+        Opens once the value is past this (and settled).
+    exit : float
+        Closes when the value falls below this.
+    settle_rate : float, optional
+        The largest ``|slope|`` to open, units/s; None: no check.
+    release_drop : float, optional
+        Closes when the value falls this far below the mean since it opened (or 30% of
+        the way to ``exit``); None: never.
+    settle_window_s : float
+        Seconds of samples the slope is fit on.
+    bridge_s : float
+        Seconds out of position that leave the gate open.
+
+    Attributes
+    ----------
+    open : bool
+        The gate is open.
+    """
 
     def __init__(
         self,
@@ -76,6 +123,17 @@ class PositionGate:
         A value out of position for up to ``bridge_s`` leaves the gate open (False is
         returned for those frames; the side timer bridges them), so a one-frame dip
         does not need a new settle. NaN keeps the state and returns False.
+
+        Parameters
+        ----------
+        t : float
+            Time, seconds.
+        value : float
+            The metric; NaN = not measurable.
+
+        Returns
+        -------
+        bool
         """
         if math.isnan(value):
             return False
@@ -115,7 +173,17 @@ class PositionGate:
 
 @dataclass(frozen=True)
 class TimedSegment:
-    """One stretch of timed work on one side."""
+    """One stretch of timed work on one side.
+
+    Attributes
+    ----------
+    side : str
+        The side worked.
+    start_s, end_s : float
+        Its first and last frame, seconds.
+    duration_s : float
+        Seconds counted (gaps up to ``bridge_s`` included).
+    """
 
     side: str
     start_s: float
@@ -124,7 +192,22 @@ class TimedSegment:
 
 
 class SideTimer:
-    """Feed ``update(t_s, side_or_None)``; returns a :class:`TimedSegment` when one ends."""
+    """Feed ``update(t_s, side_or_None)``; returns a :class:`TimedSegment` when one ends.
+
+    Parameters
+    ----------
+    bridge_s : float
+        Gaps (``None``) up to this many seconds are bridged.
+    min_segment_s : float
+        Shorter segments are dropped, seconds.
+
+    Attributes
+    ----------
+    totals : dict of str to float
+        Seconds of closed segments per side.
+    side : str or None
+        The side of the open segment.
+    """
 
     def __init__(self, bridge_s: float = 0.3, min_segment_s: float = 0.5) -> None:
         self.bridge_s = bridge_s
@@ -141,7 +224,21 @@ class SideTimer:
         return self._dur if self.side is not None else 0.0
 
     def update(self, t: float, side: str | None) -> TimedSegment | None:
-        """Advance to ``t``; ``side`` is the side being worked this frame, or None."""
+        """Advance to ``t``; ``side`` is the side being worked this frame, or None.
+
+        Parameters
+        ----------
+        t : float
+            Time, seconds.
+        side : str or None
+            The side being worked; None: none.
+
+        Returns
+        -------
+        TimedSegment or None
+            The segment that ended (a side change or a gap over ``bridge_s``); None also
+            when it was shorter than ``min_segment_s``.
+        """
         done = None
         if self.side is not None and (
             side not in (None, self.side) or t - self._last > self.bridge_s + 1e-9
@@ -165,10 +262,26 @@ class SideTimer:
         return TimedSegment(side, self._start, self._last, self._dur)
 
     def total_s(self, side: str) -> float:
-        """Seconds worked on ``side`` so far, the open segment included."""
+        """Seconds worked on ``side`` so far, the open segment included.
+
+        Parameters
+        ----------
+        side : str
+            The side.
+
+        Returns
+        -------
+        float
+        """
         extra = self._dur if self.side == side else 0.0
         return self.totals.get(side, 0.0) + extra
 
     def finish(self) -> TimedSegment | None:
-        """Close the open segment at the end of the input."""
+        """Close the open segment at the end of the input.
+
+        Returns
+        -------
+        TimedSegment or None
+            None when none is open or it is shorter than ``min_segment_s``.
+        """
         return self._close() if self.side is not None else None
