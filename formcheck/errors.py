@@ -8,7 +8,19 @@ from formcheck.video import VideoError
 
 
 def user_message(exc: BaseException) -> str | None:
-    """A one-line message for an expected failure, or None for a real bug."""
+    """A one-line message for an expected failure, or None for a real bug.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The failure.
+
+    Returns
+    -------
+    str or None
+        What to do, for video, model, cancel, value, permission, disk, other OS and
+        memory errors (and an unknown exercise); None for anything else.
+    """
     if isinstance(exc, VideoError | PoseModelError | AnalysisCancelled):
         return str(exc)
     name = type(exc).__name__

@@ -18,7 +18,27 @@ def bench_batch(
     inputs: list[str], workers: tuple[int, ...] = (1, 2), write_video: bool = True,
     exercise: str | None = None,
 ) -> dict:  # fmt: skip
-    """Time the batch of ``inputs`` once per entry of ``workers`` (1 compute thread each)."""
+    """Time the batch of ``inputs`` once per entry of ``workers`` (1 compute thread each).
+
+    Parameters
+    ----------
+    inputs : list of str
+        Videos or folders (as for :func:`~formcheck.batch.jobs.make_jobs`).
+    workers : tuple of int
+        The worker counts to run with, one run each.
+    write_video : bool
+        Write the annotated videos too.
+    exercise : str, optional
+        The exercise id for every video.
+
+    Returns
+    -------
+    dict
+        ``videos``, ``annotated_video``, ``same_counts`` (every run counted the same)
+        and ``runs``: per run ``workers``, ``threads_per_worker``, ``seconds`` (wall
+        clock), ``videos_per_min``, ``realtime_factor`` (video seconds per wall-clock
+        second), ``failed`` and ``scaling`` (throughput over the first run's).
+    """
     jobs = make_jobs(inputs, exercise=exercise)
     runs = []
     for n in workers:

@@ -41,9 +41,36 @@ def run_on_ray(
     on_done: Callable[[int, dict], None], address: str | None = None, threads: int = 1,
     local_cpus: int | None = None, retries: int = 1,
 ) -> None:  # fmt: skip
-    """Run ``jobs[i]`` for ``i`` in ``indices`` as Ray tasks of ``threads`` CPUs each;
-    ``on_done(i, row)`` in completion order. ``local_cpus``: CPUs of a Ray started here
-    (default: all cores)."""
+    """Run ``jobs[i]`` for ``i`` in ``indices`` as Ray tasks of ``threads`` CPUs each.
+
+    Parameters
+    ----------
+    jobs : list of Job
+        The batch's jobs.
+    indices : list of int
+        Which of them to run.
+    out_dir : Path
+        The batch folder (the same path on every node).
+    options : Options
+        What each job writes.
+    on_done : callable (int, dict) -> None
+        Called with ``(i, row)`` in completion order; a task that failed gives a failed
+        row.
+    address : str, optional
+        None starts a Ray on this machine for the batch (and stops it after); ``"auto"``
+        or ``"HOST:PORT"`` joins a running cluster.
+    threads : int
+        CPUs (and compute threads) per task.
+    local_cpus : int, optional
+        CPUs of a Ray started here (default: all cores).
+    retries : int
+        Ray retries of a task whose worker died.
+
+    Raises
+    ------
+    PlanError
+        Ray is not installed, or cannot be started or joined.
+    """
     ray = _ray()
     started = not ray.is_initialized()
     if started:

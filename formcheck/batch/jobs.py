@@ -40,8 +40,15 @@ class PlanError(Exception):
 
 @dataclass(frozen=True)
 class Options:
-    """Settings that apply to every video of a batch (``write_video``: annotated.mp4;
-    ``analysis_fps``: frames per second analysed, None = every frame)."""
+    """Settings that apply to every video of a batch.
+
+    Attributes
+    ----------
+    write_video : bool
+        Write annotated.mp4.
+    analysis_fps : float or None
+        Frames per second analysed; None = every frame.
+    """
 
     write_video: bool = True
     analysis_fps: float | None = None
@@ -49,9 +56,30 @@ class Options:
 
 @dataclass(frozen=True)
 class Job:
-    """One video to analyse. ``name`` is its output folder's name inside the batch folder;
-    ``exercise`` None means the exercise could not be chosen (the job fails with
-    ``problem``)."""
+    """One video to analyse.
+
+    Attributes
+    ----------
+    video : str
+        The video's path.
+    name : str
+        Its output folder's name inside the batch folder.
+    exercise : str or None
+        The exercise id; None means the exercise could not be chosen (the job fails with
+        ``problem``).
+    side : str
+        ``"auto"``, ``"left"`` or ``"right"``.
+    patient : str
+        Any text.
+    recorded : str
+        The session's date, ISO 8601.
+    mirrored : bool
+        The video is mirrored.
+    settings : dict
+        Exercise setting overrides.
+    problem : str
+        Why the job cannot run ("" when it can).
+    """
 
     video: str
     name: str
@@ -64,12 +92,25 @@ class Job:
     problem: str = ""
 
     def to_dict(self) -> dict:
+        """The job's fields as a dict (``dataclasses.asdict``)."""
         return asdict(self)
 
 
 @dataclass(frozen=True)
 class PlanRow:
-    """One row of ``plan.csv`` (empty strings where a column is missing)."""
+    """One row of ``plan.csv`` (empty strings where a column is missing).
+
+    Attributes
+    ----------
+    video : str
+        A path relative to the plan's folder, or a bare file name.
+    exercise, side, patient, recorded : str
+        As in the plan (see the module docstring).
+    mirrored : bool
+        The plan's ``mirrored`` column.
+    settings : dict
+        Setting overrides parsed from ``name=value;...`` (numbers as float).
+    """
 
     video: str
     exercise: str = ""
@@ -81,8 +122,23 @@ class PlanRow:
 
 
 def collect_videos(inputs: list[str]) -> list[Path]:
-    """The video files named by ``inputs`` (files, folders searched recursively, globs),
-    each once, sorted by path. Raises :class:`PlanError` for an input that names nothing."""
+    """The video files named by ``inputs``, each once, sorted by path.
+
+    Parameters
+    ----------
+    inputs : list of str
+        Files, folders (searched recursively for :data:`VIDEO_SUFFIXES`, hidden parts
+        skipped) and globs.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    PlanError
+        An input that names nothing.
+    """
     found: dict[str, Path] = {}
     for item in inputs:
         p = Path(item).expanduser()
@@ -126,7 +182,23 @@ def _parse_bool(text: str, where: str) -> bool:
 
 
 def read_plan(path: str | Path) -> list[PlanRow]:
-    """The rows of a plan CSV. Raises :class:`PlanError` with the line that is wrong."""
+    """The rows of a plan CSV. Raises :class:`PlanError` with the line that is wrong.
+
+    Parameters
+    ----------
+    path : str or Path
+        The plan file (UTF-8, a header row with a ``video`` column).
+
+    Returns
+    -------
+    list of PlanRow
+        Rows with an empty ``video`` are skipped.
+
+    Raises
+    ------
+    PlanError
+        The file cannot be read or a row is invalid.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
@@ -165,7 +237,17 @@ def read_plan(path: str | Path) -> list[PlanRow]:
 
 
 def exercise_from_name(name: str) -> str | None:
-    """The exercise id contained in a file name (the longest one), or None."""
+    """The exercise id contained in a file name (the longest one), or None.
+
+    Parameters
+    ----------
+    name : str
+        A file name or path; its stem is searched, case-insensitively.
+
+    Returns
+    -------
+    str or None
+    """
     stem = Path(name).stem.lower()
     hits = [ex for ex in CATALOGUE if re.search(rf"(^|[^a-z]){re.escape(ex)}($|[^a-z])", stem)]
     return max(hits, key=len) if hits else None
@@ -194,8 +276,36 @@ def make_jobs(
     inputs: list[str], exercise: str | None = None, plan: str | Path | None = None,
     side: str = "auto", settings: dict | None = None, mirrored: bool = False,
 ) -> list[Job]:  # fmt: skip
-    """The jobs of a batch, in a stable order (sorted by path), so a re-run finds its
-    earlier outputs. With a plan and no inputs, the plan's videos are the inputs."""
+    """The jobs of a batch, in a stable order (sorted by path).
+
+    So a re-run finds its earlier outputs. With a plan and no inputs, the plan's videos
+    are the inputs. A plan row's values win over the arguments.
+
+    Parameters
+    ----------
+    inputs : list of str
+        Files, folders and globs (:func:`collect_videos`).
+    exercise : str, optional
+        The exercise id for videos the plan does not name one for (else taken from the
+        file name).
+    plan : str or Path, optional
+        A plan CSV (:func:`read_plan`).
+    side : str
+        ``"auto"``, ``"left"`` or ``"right"``.
+    settings : dict, optional
+        Setting overrides for every video.
+    mirrored : bool
+        The videos are mirrored.
+
+    Returns
+    -------
+    list of Job
+
+    Raises
+    ------
+    PlanError
+        An unknown exercise, no videos, or a bad input or plan.
+    """
     if exercise is not None and exercise not in CATALOGUE:
         raise PlanError(f"unknown exercise {exercise!r}; choose one of: {', '.join(CATALOGUE)}")
     rows = read_plan(plan) if plan else []
@@ -230,7 +340,19 @@ def make_jobs(
 
 
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
-    """The SHA-256 of a file's bytes (hex)."""
+    """The SHA-256 of a file's bytes (hex).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    chunk : int
+        Bytes read at a time.
+
+    Returns
+    -------
+    str
+    """
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(chunk):
@@ -239,8 +361,24 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
 
 
 def job_key(job: Job, options: Options, input_sha256: str) -> str:
-    """What makes two runs of a video the same: its bytes, the analysis settings and the
-    formcheck version (hex SHA-256)."""
+    """What makes two runs of a video the same.
+
+    Its bytes, the analysis settings and the formcheck version.
+
+    Parameters
+    ----------
+    job : Job
+        The job.
+    options : Options
+        The batch's options.
+    input_sha256 : str
+        The video's :func:`file_sha256`.
+
+    Returns
+    -------
+    str
+        Hex SHA-256.
+    """
     what = {"input": input_sha256, "exercise": job.exercise, "side": job.side,
             "mirrored": job.mirrored, "settings": job.settings, "version": __version__,
             "options": asdict(options)}  # fmt: skip

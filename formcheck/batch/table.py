@@ -58,7 +58,22 @@ def _base(job: Job) -> dict:
 
 
 def failed_row(job: Job, message: str, seconds: float = 0.0) -> dict:
-    """The row of a video that could not be analysed (``message``: one line)."""
+    """The row of a video that could not be analysed (``message``: one line).
+
+    Parameters
+    ----------
+    job : Job
+        The video's job.
+    message : str
+        Why; whitespace is collapsed to one line.
+    seconds : float
+        Wall-clock seconds spent on it.
+
+    Returns
+    -------
+    dict
+        The :data:`COLUMNS` (plus ``outputs``), ``status`` ``"failed"``.
+    """
     row = _base(job)
     row.update(status="failed", error=" ".join(str(message).split()), seconds=round(seconds, 2))
     return row
@@ -69,7 +84,26 @@ def _num(v, nd: int = 2):
 
 
 def row_from_report(job: Job, report: dict, input_sha256: str, seconds: float) -> dict:
-    """The row of an analysed video, from its ``report.json`` dict."""
+    """The row of an analysed video, from its ``report.json`` dict.
+
+    Parameters
+    ----------
+    job : Job
+        The video's job.
+    report : dict
+        Its ``report.json`` content.
+    input_sha256 : str
+        The video file's SHA-256 (hex).
+    seconds : float
+        Wall-clock seconds the analysis took.
+
+    Returns
+    -------
+    dict
+        The :data:`COLUMNS` (units in the module docstring; depths only from sides whose
+        depth is reliable) plus ``outputs``: output name -> path relative to the batch
+        folder.
+    """
     row = _base(job)
     res = report.get("result") or {}
     per = res.get("per_side") or {}
@@ -121,7 +155,17 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def csv_text(rows: list[dict]) -> str:
-    """batch.csv's text: the :data:`COLUMNS`, one line per row (empty cells for None)."""
+    """batch.csv's text: the :data:`COLUMNS`, one line per row (empty cells for None).
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows (other keys are ignored).
+
+    Returns
+    -------
+    str
+    """
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
@@ -131,7 +175,21 @@ def csv_text(rows: list[dict]) -> str:
 
 
 def batch_document(rows: list[dict], options: dict | None = None) -> dict:
-    """batch.json's content: schema, version, time, the batch's options, the rows."""
+    """batch.json's content: schema, version, time, the batch's options, the rows.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows.
+    options : dict, optional
+        The batch's options.
+
+    Returns
+    -------
+    dict
+        ``schema``, ``formcheck_version``, ``created`` (UTC, ISO 8601), ``options``,
+        ``videos``.
+    """
     return {
         "schema": SCHEMA,
         "formcheck_version": __version__,
@@ -142,8 +200,22 @@ def batch_document(rows: list[dict], options: dict | None = None) -> dict:
 
 
 def write_tables(out: Path, rows: list[dict], options: dict | None = None) -> dict:
-    """Write ``batch.csv`` and ``batch.json`` into ``out`` (atomically); returns the JSON
-    document."""
+    """Write ``batch.csv`` and ``batch.json`` into ``out`` (atomically).
+
+    Parameters
+    ----------
+    out : Path
+        The batch folder.
+    rows : list of dict
+        The rows.
+    options : dict, optional
+        The batch's options.
+
+    Returns
+    -------
+    dict
+        The JSON document (:func:`batch_document`).
+    """
     doc = batch_document(rows, options)
     _atomic_write(out / "batch.csv", csv_text(rows))
     _atomic_write(out / "batch.json", json.dumps(doc, indent=1))
@@ -151,7 +223,18 @@ def write_tables(out: Path, rows: list[dict], options: dict | None = None) -> di
 
 
 def read_marker(folder: Path) -> dict | None:
-    """A finished video folder's marker (``{"key": ..., "row": {...}}``), or None."""
+    """A finished video folder's marker (``{"key": ..., "row": {...}}``), or None.
+
+    Parameters
+    ----------
+    folder : Path
+        The video's folder.
+
+    Returns
+    -------
+    dict or None
+        None when the marker is missing, unreadable or malformed.
+    """
     try:
         data = json.loads((folder / ROW_FILE).read_text())
     except (OSError, ValueError):
@@ -160,5 +243,15 @@ def read_marker(folder: Path) -> dict | None:
 
 
 def write_marker(folder: Path, key: str, row: dict) -> None:
-    """Write the marker that says ``folder`` is complete (the last file written)."""
+    """Write the marker that says ``folder`` is complete (the last file written).
+
+    Parameters
+    ----------
+    folder : Path
+        The video's folder.
+    key : str
+        The job's key (:func:`~formcheck.batch.jobs.job_key`).
+    row : dict
+        The video's row.
+    """
     _atomic_write(folder / ROW_FILE, json.dumps({"key": key, "row": _clean(row)}, indent=1))
