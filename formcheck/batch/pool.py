@@ -70,7 +70,19 @@ class _Worker:
 
 
 class LocalPool:
-    """Runs jobs on ``workers`` processes with ``threads`` compute threads each."""
+    """Runs jobs on ``workers`` processes with ``threads`` compute threads each.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The batch folder.
+    options : Options
+        What each job writes.
+    workers : int
+        Worker processes (at least 1).
+    threads : int
+        Compute threads per worker (at least 1).
+    """
 
     def __init__(self, out_dir: Path, options: Options, workers: int = 2, threads: int = 1):
         self.out_dir, self.options = str(out_dir), options
@@ -88,8 +100,26 @@ class LocalPool:
 
     def run(self, jobs: list[Job], indices: list[int], on_done: DoneFn,
             on_progress: ProgressFn | None = None, retries: int = 1) -> None:  # fmt: skip
-        """Analyse ``jobs[i]`` for each ``i`` in ``indices``; ``on_done(i, row)`` as each
-        finishes (in the parent process, in completion order)."""
+        """Analyse ``jobs[i]`` for each ``i`` in ``indices``; ``on_done(i, row)`` as each finishes.
+
+        ``on_done`` is called in the parent process, in completion order. The workers are
+        stopped at the end.
+
+        Parameters
+        ----------
+        jobs : list of Job
+            The batch's jobs.
+        indices : list of int
+            Which of them to run.
+        on_done : callable (int, dict) -> None
+            Receives each job's index and row.
+        on_progress : callable (int, int, int or None) -> None, optional
+            ``(index, frames_done, frames_total)`` at most every :data:`PROGRESS_EVERY_S`
+            seconds per worker.
+        retries : int
+            How often a video whose worker died is retried on a fresh one before its row
+            says it failed.
+        """
         pending = deque(indices)
         crashes: dict[int, int] = {}
         try:

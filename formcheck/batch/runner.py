@@ -23,7 +23,23 @@ from formcheck.batch.worker import PARTIAL
 
 @dataclass
 class BatchOutcome:
-    """What a batch did: every row (in job order), and how many were redone or reused."""
+    """What a batch did: every row (in job order), and how many were redone or reused.
+
+    Attributes
+    ----------
+    rows : list of dict
+        Every row, in job order.
+    analysed : int
+        Videos analysed in this run.
+    reused : int
+        Videos whose earlier outputs were reused.
+    failed : int
+        Rows whose status is not ``"ok"``.
+    seconds : float
+        Wall-clock duration.
+    out_dir : Path
+        The batch folder.
+    """
 
     rows: list[dict]
     analysed: int = 0
@@ -34,8 +50,25 @@ class BatchOutcome:
 
 
 def reusable_row(job: Job, out: Path, options: Options) -> dict | None:
-    """The row of an earlier run of ``job`` when its outputs are complete and were made
-    from the same bytes with the same settings, else None."""
+    """The row of an earlier run of ``job`` when its outputs can be reused, else None.
+
+    They can when they are complete and were made from the same bytes with the same
+    settings.
+
+    Parameters
+    ----------
+    job : Job
+        The job.
+    out : Path
+        The batch folder.
+    options : Options
+        The batch's options.
+
+    Returns
+    -------
+    dict or None
+        The earlier row with ``reused`` True and this job's patient, date and path.
+    """
     folder = out / job.name
     marker = read_marker(folder)
     if marker is None or job.problem:
@@ -55,7 +88,17 @@ def reusable_row(job: Job, out: Path, options: Options) -> dict | None:
 
 
 class BatchProgress:
-    """Progress on stderr: videos done of all, and each running video's own percentage."""
+    """Progress on stderr: videos done of all, and each running video's own percentage.
+
+    Parameters
+    ----------
+    jobs : list of Job
+        The batch's jobs.
+    total : int
+        Videos to run.
+    stream : text stream, optional
+        Where to write (default ``sys.stderr``); a bar is drawn only on a terminal.
+    """
 
     def __init__(self, jobs: list[Job], total: int, stream: TextIO | None = None):
         self.jobs, self.total = jobs, total
@@ -66,12 +109,32 @@ class BatchProgress:
         self._last = 0.0
 
     def frames(self, index: int, done: int, total: int | None) -> None:
+        """A worker's progress on video ``index``.
+
+        Parameters
+        ----------
+        index : int
+            The job's index.
+        done : int
+            Frames analysed.
+        total : int or None
+            Frames in the video, when known.
+        """
         pct = f"{min(100, 100 * done // total)}%" if total else f"{done} frames"
         self.running[index] = pct
         if self.tty and time.monotonic() - self._last > 0.2:
             self._draw()
 
     def finished(self, index: int, row: dict) -> None:
+        """Video ``index`` finished: print its line.
+
+        Parameters
+        ----------
+        index : int
+            The job's index.
+        row : dict
+            Its batch row.
+        """
         self.done += 1
         self.running.pop(index, None)
         what = row.get("error") if row.get("status") != "ok" else (
@@ -93,6 +156,7 @@ class BatchProgress:
         self.stream.flush()
 
     def close(self) -> None:
+        """Clear the progress bar (on a terminal)."""
         if self.tty:
             self.stream.write("\r\033[K")
             self.stream.flush()
@@ -103,9 +167,37 @@ def run_batch(
     threads: int = 1, ray: bool = False, ray_address: str | None = None,
     force: bool = False, stream: TextIO | None = None, quiet: bool = False,
 ) -> BatchOutcome:  # fmt: skip
-    """Analyse every job into ``out_dir`` (one folder each) and write ``batch.csv``,
-    ``batch.json`` and ``index.html``. ``force`` redoes videos done before. ``ray``: run
-    on Ray (``ray_address`` None: a Ray started here with ``workers`` CPUs)."""
+    """Analyse every job into ``out_dir`` (one folder each) and write the tables.
+
+    Writes ``batch.csv``, ``batch.json`` (after every video) and ``index.html``.
+
+    Parameters
+    ----------
+    jobs : list of Job
+        The jobs (:func:`~formcheck.batch.jobs.make_jobs`).
+    out_dir : str or Path
+        The batch folder (created).
+    options : Options, optional
+        What each job writes; None: the defaults.
+    workers : int
+        Worker processes (Ray: CPUs of a Ray started here, times ``threads``).
+    threads : int
+        Compute threads per worker.
+    ray : bool
+        Run on Ray (:func:`~formcheck.batch.cluster.run_on_ray`).
+    ray_address : str, optional
+        None: a Ray started here with ``workers`` CPUs; else the cluster to join.
+    force : bool
+        Redo videos done before.
+    stream : text stream, optional
+        Where progress goes (default stderr).
+    quiet : bool
+        No progress output.
+
+    Returns
+    -------
+    BatchOutcome
+    """
     t0 = time.perf_counter()
     options = options or Options()
     out = Path(out_dir)

@@ -30,6 +30,11 @@ def limit_threads(threads: int) -> None:
     MediaPipe's CPU inference already runs on one thread. (BLAS is not capped: numpy is
     loaded before this runs, and the pipeline's numpy work is small.) Call once per worker
     process, before the first video.
+
+    Parameters
+    ----------
+    threads : int
+        Threads allowed (at least 1).
     """
     os.environ[THREADS_ENV] = str(max(1, int(threads)))
     try:
@@ -65,6 +70,23 @@ def run_job(
     Never raises for a bad video: a file that cannot be analysed gives a row with
     ``status`` "failed" and a one-line ``error``. The three outputs are those of
     ``formcheck analyze``, plus ``batch_row.json``.
+
+    Parameters
+    ----------
+    job : Job
+        The video and its settings.
+    out_dir : str or Path
+        The batch folder.
+    options : Options
+        What to write.
+    progress : callable (int, int or None) -> None, optional
+        ``(frames_done, frames_total)`` as the analysis goes.
+
+    Returns
+    -------
+    dict
+        The batch row (:func:`~formcheck.batch.table.row_from_report` or
+        :func:`~formcheck.batch.table.failed_row`).
     """
     t0 = time.perf_counter()
     if job.problem:
