@@ -40,6 +40,20 @@ def bare_inference_fps(video: Path, max_frames: int) -> tuple[float, int]:
     """Frames per second of pose inference alone on the first ``max_frames`` decoded frames.
 
     Frames are decoded into memory first so that only inference is timed.
+
+    Parameters
+    ----------
+    video : Path
+        The clip.
+    max_frames : int
+        How many frames to time.
+
+    Returns
+    -------
+    fps : float
+        Frames per second.
+    frames : int
+        Frames timed.
     """
     frames = []
     for f in iter_frames(video, max_side=PROCESS_MAX_SIDE):
@@ -55,9 +69,25 @@ def bare_inference_fps(video: Path, max_frames: int) -> tuple[float, int]:
 
 
 def stage_ms(video: Path, exercise_id: str | None, max_frames: int) -> dict[str, float]:
-    """Milliseconds per frame of each of :data:`STAGES`, run one after the other on the
-    first ``max_frames`` frames (no threads, so each stage has both cores to itself);
-    the processor's own stages are timed by ``FrameProcessor(timings=...)``."""
+    """Milliseconds per frame of each of :data:`STAGES`, run one after the other.
+
+    On the first ``max_frames`` frames (no threads, so each stage has both cores to
+    itself); the processor's own stages are timed by ``FrameProcessor(timings=...)``.
+
+    Parameters
+    ----------
+    video : Path
+        The clip.
+    exercise_id : str or None
+        The exercise to track (None: none).
+    max_frames : int
+        How many frames to time.
+
+    Returns
+    -------
+    dict of str to float
+        Stage -> milliseconds per frame, 2 decimals.
+    """
     tot: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     proc = FrameProcessor(exercise_id=exercise_id, lookback=True, timings=tot)
     n = 0
@@ -90,8 +120,30 @@ def stage_ms(video: Path, exercise_id: str | None, max_frames: int) -> dict[str,
 
 
 def make_phone_clip(src: Path, out: Path, seconds: float = 10.0) -> Path:
-    """A 1080x1920 portrait phone clip, 30 fps, from ``src``'s frames: stored as a
-    1920x1080 landscape stream with a 90-degree display rotation, as phones record."""
+    """A 1080x1920 portrait phone clip, 30 fps, from ``src``'s frames.
+
+    Stored as a 1920x1080 landscape stream with a 90-degree display rotation, as phones
+    record.
+
+    Parameters
+    ----------
+    src : Path
+        The clip whose frames are used (scaled to the width, centred on grey).
+    out : Path
+        The clip to write.
+    seconds : float
+        Length, seconds (at most as long as ``src``).
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Raises
+    ------
+    ValueError
+        ``src`` has no frames.
+    """
     frames = []
     for f in iter_frames(src):
         frames.append(f.rgb)
@@ -131,7 +183,23 @@ def run_bench(video: Path, exercise_id: str | None = None, max_frames: int | Non
     """Time the full pipeline, then bare inference, on the same first frames of ``video``.
 
     The pipeline runs first so ``peak_rss_mb`` is its peak (the inference run
-    holds its decoded frames in memory). ``max_frames`` defaults to 300.
+    holds its decoded frames in memory).
+
+    Parameters
+    ----------
+    video : Path
+        The clip.
+    exercise_id : str, optional
+        The exercise to track.
+    max_frames : int, optional
+        Frames to analyse; defaults to 300.
+
+    Returns
+    -------
+    dict
+        The JSON line's fields (see the module docstring): ``video``, ``frames``,
+        ``inference_fps``, ``pipeline_fps``, ``ratio``, ``realtime_factor``,
+        ``stages_ms``, ``peak_rss_mb`` (MiB), ``inference_frames``.
     """
     n_max = max_frames or 300
     with tempfile.TemporaryDirectory() as tmp:

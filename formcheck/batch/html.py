@@ -43,12 +43,32 @@ video{width:480px;max-width:100%;background:#000}section.video{border-top:1px so
 
 
 def esc(value: object) -> str:
-    """HTML-escaped text ("" for None)."""
+    """HTML-escaped text ("" for None).
+
+    Parameters
+    ----------
+    value : object
+        Anything; converted with ``str``.
+
+    Returns
+    -------
+    str
+    """
     return html.escape("" if value is None else str(value))
 
 
 def num(value: object) -> float | None:
-    """``value`` as a finite float, else None (None, NaN, inf and text all give None)."""
+    """``value`` as a finite float, else None (None, NaN, inf and text all give None).
+
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    float or None
+    """
     try:
         f = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -57,7 +77,23 @@ def num(value: object) -> float | None:
 
 
 def fmt(value: object, digits: int = 1, unit: str = "", sign: bool = False) -> str:
-    """A number as text with ``digits`` decimals (whole numbers without), "" when unknown."""
+    """A number as text with ``digits`` decimals (whole numbers without), "" when unknown.
+
+    Parameters
+    ----------
+    value : object
+        The number (see :func:`num`).
+    digits : int
+        Decimals.
+    unit : str
+        Appended to the text.
+    sign : bool
+        Always write the sign, with ``digits`` decimals even for whole numbers.
+
+    Returns
+    -------
+    str
+    """
     f = num(value)
     if f is None:
         return ""
@@ -66,7 +102,17 @@ def fmt(value: object, digits: int = 1, unit: str = "", sign: bool = False) -> s
 
 
 def when(value: object) -> str:
-    """An ISO date(-time) as "YYYY-MM-DD[ HH:MM[ UTC]]" (its own offset); else the raw text."""
+    """An ISO date(-time) as "YYYY-MM-DD[ HH:MM[ UTC]]" (its own offset); else the raw text.
+
+    Parameters
+    ----------
+    value : object
+        An ISO 8601 date or date-time (None gives "").
+
+    Returns
+    -------
+    str
+    """
     text = "" if value is None else str(value)
     try:
         d = datetime.fromisoformat(text)
@@ -139,9 +185,27 @@ def svg_line_chart(
 ) -> str:
     """Line chart of ``{series: [(x label, y)]}``; x categorical in ``x_order`` order.
 
-    y is in the units named by ``y_label`` (0 kept on the axis when ``zero``); None/NaN points
-    are skipped. Series "left"/"right"/"both" get a legend; up to 8 sets, points get their
-    value written. "" when there is nothing to draw.
+    Series "left"/"right"/"both" get a legend; up to 8 sets, points get their value
+    written.
+
+    Parameters
+    ----------
+    series : dict of str to list of (str, float or None)
+        Per series its points; None/NaN points (and x labels not in ``x_order``) are
+        skipped.
+    x_order : list of str
+        The x categories, in order.
+    y_label : str
+        The y axis label, naming y's units.
+    x_label : str
+        The x axis label.
+    zero : bool
+        Keep 0 on the y axis.
+
+    Returns
+    -------
+    str
+        An inline ``<svg>``; "" when there is nothing to draw.
     """
     index = {x: i for i, x in enumerate(x_order)}
     pts = {s: sorted(((index[x], x, f) for x, v in p if (f := num(v)) is not None and x in index))
@@ -176,8 +240,21 @@ def svg_line_chart(
 def svg_bar_chart(bars: list[tuple[str, float | None, str]], y_label: str, x_label: str) -> str:
     """Bar chart of ``[(x label, value, side)]``, value in ``y_label`` units, coloured by side.
 
-    None/NaN values draw no bar (their slot stays); up to 12 bars get their value written.
-    "" when no bar has a value.
+    Up to 12 bars get their value written.
+
+    Parameters
+    ----------
+    bars : list of (str, float or None, str)
+        ``(x label, value, side)``; None/NaN values draw no bar (their slot stays).
+    y_label : str
+        The y axis label, naming the values' units.
+    x_label : str
+        The x axis label.
+
+    Returns
+    -------
+    str
+        An inline ``<svg>``; "" when no bar has a value.
     """
     vals = [f for _, v, _ in bars if (f := num(v)) is not None]
     if not vals:
@@ -368,7 +445,20 @@ def _videos(rows: list[dict], results: list[dict | None], ids: list[str]) -> str
 
 
 def render_index(out_dir: Path, batch: dict) -> str:
-    """The whole page as text (reads each ok row's ``out_dir/<name>/report.json``)."""
+    """The whole page as text (reads each ok row's ``out_dir/<name>/report.json``).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The batch folder.
+    batch : dict
+        batch.json's content (:func:`~formcheck.batch.table.batch_document`).
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
     rows = [r for r in batch.get("videos") or [] if isinstance(r, dict)]
     results, ids = [_load_result(Path(out_dir), r) for r in rows], _anchors(rows)
     n_ok = sum(r.get("status") == "ok" for r in rows)
@@ -383,7 +473,20 @@ def render_index(out_dir: Path, batch: dict) -> str:
 
 
 def write_index(out_dir: Path, batch: dict) -> Path:
-    """Write ``out_dir/index.html`` atomically (temp file in ``out_dir``, then os.replace)."""
+    """Write ``out_dir/index.html`` atomically (temp file in ``out_dir``, then os.replace).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The batch folder.
+    batch : dict
+        batch.json's content.
+
+    Returns
+    -------
+    Path
+        The page's path.
+    """
     page, target = render_index(out_dir, batch), Path(out_dir) / "index.html"
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".index.", suffix=".html.tmp")
     try:
