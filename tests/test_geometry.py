@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from formcheck.measure import geometry as g
-from formcheck.measure import registry
+from formcheck.measure import posture, registry
+from formcheck.measure import world as w3
 from formcheck.pose.landmarks import ANKLE, FOOT, HEEL, HIP, KNEE, SHOULDER, WRIST
 
 
@@ -141,8 +142,8 @@ def _world_facing(twist_deg: float, pelvis_deg: float = 0.0) -> np.ndarray:
 def test_trunk_twist_and_pelvis_yaw(twist):
     world = _world_facing(twist, pelvis_deg=10.0)
     vis = np.ones(33)
-    assert g.trunk_twist(world, vis) == pytest.approx(twist, abs=1e-6)
-    assert g.pelvis_yaw(world, vis) == pytest.approx(10.0, abs=1e-6)
+    assert w3.trunk_twist(world, vis) == pytest.approx(twist, abs=1e-6)
+    assert w3.pelvis_yaw(world, vis) == pytest.approx(10.0, abs=1e-6)
 
 
 def test_trunk_twist_positive_is_turning_left():
@@ -150,7 +151,7 @@ def test_trunk_twist_positive_is_turning_left():
     world = _world_facing(0.0)
     world[SHOULDER["L"], 2] += 0.1
     world[SHOULDER["R"], 2] -= 0.1
-    assert g.trunk_twist(world, np.ones(33)) > 0
+    assert w3.trunk_twist(world, np.ones(33)) > 0
 
 
 def test_foot_turnout():
@@ -159,13 +160,13 @@ def test_foot_turnout():
     # Left foot pointing at the camera (forward = -z): 0; pointing to the person's left: +90.
     world[HEEL["L"]] = (0.1, 0.9, 0.0)
     world[FOOT["L"]] = (0.1, 0.9, -0.2)
-    assert g.foot_turnout(world, vis, "L") == pytest.approx(0.0, abs=1e-6)
+    assert w3.foot_turnout(world, vis, "L") == pytest.approx(0.0, abs=1e-6)
     world[FOOT["L"]] = (0.3, 0.9, 0.0)
-    assert g.foot_turnout(world, vis, "L") == pytest.approx(90.0)
+    assert w3.foot_turnout(world, vis, "L") == pytest.approx(90.0)
     # Right foot turned out points to the person's right (image left, -x).
     world[HEEL["R"]] = (-0.1, 0.9, 0.0)
     world[FOOT["R"]] = (-0.3, 0.9, -0.0)
-    assert g.foot_turnout(world, vis, "R") == pytest.approx(90.0)
+    assert w3.foot_turnout(world, vis, "R") == pytest.approx(90.0)
 
 
 def test_vectorised_over_frames_and_view():
@@ -177,8 +178,8 @@ def test_vectorised_over_frames_and_view():
     assert set(out) == set(registry.METRIC_NAMES)
     assert out["knee_valgus_R"].shape == (3,)
     assert math.isnan(out["knee_valgus_R"][1]) and out["knee_valgus_R"][0] == pytest.approx(10)
-    assert list(g.estimate_view(xs, np.ones((3, 33)))) == ["front"] * 3
-    assert list(g.estimate_position(xs, np.ones((3, 33)))) == ["standing"] * 3
+    assert list(posture.estimate_view(xs, np.ones((3, 33)))) == ["front"] * 3
+    assert list(posture.estimate_position(xs, np.ones((3, 33)))) == ["standing"] * 3
 
 
 def test_side_view_and_positions():
@@ -191,8 +192,8 @@ def test_side_view_and_positions():
         xy[KNEE[s]] = (300 + dx, 500)
         xy[ANKLE[s]] = (300 + dx, 700)
         xy[WRIST[s]] = (300, 300)
-    assert g.estimate_view(xy, vis) == "side"
-    assert g.estimate_position(xy, vis) == "standing"
+    assert posture.estimate_view(xy, vis) == "side"
+    assert posture.estimate_position(xy, vis) == "standing"
     # Quadruped seen from the side: trunk horizontal, knees and wrists below.
     q = np.zeros((33, 2))
     for s, dx in (("L", 2), ("R", -2)):
@@ -201,11 +202,11 @@ def test_side_view_and_positions():
         q[KNEE[s]] = (200, 480)
         q[ANKLE[s]] = (60, 480)
         q[WRIST[s]] = (400, 480)
-    assert g.estimate_position(q, vis) == "quadruped"
+    assert posture.estimate_position(q, vis) == "quadruped"
     # Lying on the back, knees up.
     sup = q.copy()
     for s in ("L", "R"):
         sup[KNEE[s]] = (100, 200)
         sup[ANKLE[s]] = (20, 300)
         sup[WRIST[s]] = (300, 300)
-    assert g.estimate_position(sup, vis) == "lying"
+    assert posture.estimate_position(sup, vis) == "lying"

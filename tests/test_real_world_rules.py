@@ -139,7 +139,7 @@ def test_a_selfie_video_counts_the_persons_own_side(tmp_path):
 
 
 def _pos(points: dict[int, tuple[float, float]]) -> str:
-    from formcheck.measure.geometry import estimate_position
+    from formcheck.measure.posture import estimate_position
 
     pf = stick_pose(0, 0.0, {**points, 15: points[15], 16: points[15]})
     return str(estimate_position(np.asarray(pf.xy)[None], np.asarray(pf.vis)[None])[0])

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.measure.correction import FEATURE_VERSION, context, features, mirror
-from formcheck.measure.geometry import estimate_position, estimate_view
+from formcheck.measure.posture import estimate_position, estimate_view
 from formcheck.measure.registry import compute_metrics
 from formcheck.pose.landmarks import PoseFrame
 from formcheck.pose.sides import SideStabilizer

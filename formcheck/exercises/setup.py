@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.exercises.model import ExerciseDef
-from formcheck.measure.geometry import standing_tall
 from formcheck.measure.metrics import FrameMetrics
+from formcheck.measure.posture import standing_tall
 from formcheck.pose.landmarks import VISIBILITY_THRESHOLD
 
 NOT_IN_VIEW = "Move into the camera's view"
@@ -52,7 +52,7 @@ def frame_problems(d: ExerciseDef, fm: FrameMetrics) -> list[str]:
     """Instructions for everything wrong with this frame's setup (empty = fine).
 
     Order: detection, people, framing, view, position (an exercise done lying is refused
-    while the body clearly stands tall: :func:`~formcheck.measure.geometry.standing_tall`).
+    while the body clearly stands tall: :func:`~formcheck.measure.posture.standing_tall`).
     One landmark of each pair must be visible, or both in the views of
     ``ExerciseDef.both_sides_in``.
 

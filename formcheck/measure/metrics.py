@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.measure import correction
-from formcheck.measure.geometry import estimate_position, estimate_view
+from formcheck.measure.posture import estimate_position, estimate_view
 from formcheck.measure.registry import CATALOGUE, METRIC_NAMES, compute_metrics, find
 from formcheck.pose.landmarks import PoseFrame
 

@@ -33,6 +33,7 @@ from formcheck.measure import derived as d
 from formcheck.measure import geometry as g
 from formcheck.measure import trunk as t
 from formcheck.measure import values as val
+from formcheck.measure import world as w3
 from formcheck.measure.records import Measure, Reanchor
 from formcheck.pose.landmarks import ANKLE, FOOT, HIP, KNEE, SHOULDER, SIDES, PoseFrame, Side
 
@@ -59,7 +60,7 @@ CATALOGUE: tuple[Measure, ...] = (
          "shank tilt from vertical, + = toward midline", sided=True, short="drop",
          word="knee drop", drawn_at=KNEE, shown_with="knee_drop",
          biased_raw_in=("front/seated", "front/lying_feet"), reanchor=_KNEE_DROP_ANCHOR),
-    _cat("foot_turnout", lambda xy, vis, w, s: g.foot_turnout(w, vis, s), "deg", "front",
+    _cat("foot_turnout", lambda xy, vis, w, s: w3.foot_turnout(w, vis, s), "deg", "front",
          "heel->toe from forward, + = turned out (3D)", sided=True, short="foot",
          drawn_at=FOOT),
     _cat("knee_rel_x", lambda xy, vis, w, s: g.knee_relative(xy, vis, s)[0], "torso", "side",
@@ -71,10 +72,10 @@ CATALOGUE: tuple[Measure, ...] = (
          unusable_in=("front/seated", "front/lying")),
     _cat("trunk_inclination", lambda xy, vis, w, s: g.trunk_inclination(xy, vis), "deg",
          "side", "trunk from vertical", short="hinge", drawn_at=SHOULDER["L"]),
-    _cat("trunk_twist", lambda xy, vis, w, s: g.trunk_twist(w, vis), "deg", "front",
+    _cat("trunk_twist", lambda xy, vis, w, s: w3.trunk_twist(w, vis), "deg", "front",
          "shoulder line vs hip line yaw, + = to the left (3D)", short="twist",
          drawn_at=SHOULDER["L"], biased_raw_in=_BIASED_3D),
-    _cat("pelvis_yaw", lambda xy, vis, w, s: g.pelvis_yaw(w, vis), "deg", "front",
+    _cat("pelvis_yaw", lambda xy, vis, w, s: w3.pelvis_yaw(w, vis), "deg", "front",
          "hip line yaw vs camera, + = to the left (3D)", short="pelvis", drawn_at=HIP["R"],
          biased_raw_in=_BIASED_3D),
     _cat("pelvis_x", lambda xy, vis, w, s: g.pelvis_position(xy, vis)[0], "torso", "front",

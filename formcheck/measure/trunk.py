@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 
-from formcheck.measure.geometry import FRONT_WIDTH_RATIO, body_width_ratio, torso_length
+from formcheck.measure.geometry import torso_length
+from formcheck.measure.posture import FRONT_WIDTH_RATIO, body_width_ratio
 from formcheck.measure.values import Values, anymax, anymin, seen_xy, since_start, value
 from formcheck.pose.landmarks import ANKLE, HIP, SHOULDER, PoseFrame
 
